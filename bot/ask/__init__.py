@@ -1,0 +1,1 @@
+"""Asking the knowledge base: retrieval, grounded answers, abstention, feedback."""

@@ -1,0 +1,33 @@
+"""What an answer is, whatever produced it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Source:
+    path: str
+    title: str
+    section: str
+    score: float
+    url: str = ""
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    answered: bool
+    sources: list[Source] = field(default_factory=list)
+    lang: str = "en"
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "answer": self.text,
+            "answered": self.answered,
+            "sources": [
+                {"path": s.path, "title": s.title, "section": s.section, "score": round(s.score, 4)}
+                for s in self.sources
+            ],
+        }

@@ -1,0 +1,87 @@
+"""Answering a question: retrieve, decide whether the knowledge covers it, then answer with citations."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.ask.answer import Answer, Source
+from bot.ask.extractive import compose
+from bot.search.retriever import Passage, Retriever
+from bot.text import detect_lang
+
+log = logging.getLogger(__name__)
+
+
+class Writer(Protocol):
+    """Writes an answer from numbered passages (the LLM path). Returns None to fall back to quoting."""
+
+    def write(self, question: str, passages: list[Passage], lang: str) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Policy:
+    max_sources: int = 3
+    answer_passages: int = 4
+    min_dense: float = 0.80
+    min_margin_keyword: float = 0.0
+
+
+NO_ANSWER = {
+    "en": "I couldn't find an answer to that in our CX knowledge, so I won't guess. "
+    "Please ask {contact}, or rephrase the question if you think it should be covered.",
+    "de": "Dazu habe ich in unserem CX-Wissen keine Antwort gefunden und möchte nicht raten. "
+    "Frag am besten {contact} – oder formuliere die Frage um, falls sie abgedeckt sein sollte.",
+}
+CONTACT_DE = "dein CX-Team oder die Verantwortlichen für das passende Playbook"
+
+
+def rank_documents(passages: list[Passage]) -> list[list[Passage]]:
+    """Group passages by document, documents ordered by their best passage."""
+    groups: dict[str, list[Passage]] = {}
+    for p in passages:
+        groups.setdefault(p.doc, []).append(p)
+    return sorted(groups.values(), key=lambda g: -g[0].score)
+
+
+class AskService:
+    def __init__(
+        self, retriever: Retriever, *, writer: Writer | None = None, policy: Policy | None = None,
+        contact: str = "your CX team", max_chars: int = 2000,
+    ) -> None:
+        self.retriever = retriever
+        self.writer = writer
+        self.policy = policy or Policy()
+        self.contact = contact
+        self.max_chars = max_chars
+
+    def covered(self, passages: list[Passage]) -> bool:
+        return bool(passages) and passages[0].dense >= self.policy.min_dense
+
+    def answer(self, question: str, history: tuple[str, ...] = ()) -> Answer:
+        question = " ".join(question.split())[: self.max_chars]
+        lang = detect_lang(question)
+        query = question if not history else f"{history[-1][:500]} {question}"
+        passages = self.retriever.search(query) if question else []
+        if not self.covered(passages):
+            contact = self.contact if lang == "en" else CONTACT_DE
+            return Answer(question, NO_ANSWER[lang].format(contact=contact), False, [], lang)
+        docs = rank_documents(passages)[: self.policy.max_sources]
+        sources = [
+            Source(g[0].path, str(g[0].meta.get("title", "")), str(g[0].meta.get("section", "")),
+                   g[0].score, str(g[0].meta.get("url", "")))
+            for g in docs
+        ]
+        cite_of = {g[0].doc: n for n, g in enumerate(docs, 1)}
+        chosen = [p for p in passages if p.doc in cite_of][: self.policy.answer_passages]
+        cites = [cite_of[p.doc] for p in chosen]
+        text = None
+        if self.writer is not None:
+            try:
+                text = self.writer.write(question, chosen, lang)
+            except Exception as exc:  # the model is optional: quoting still answers
+                log.warning("llm failed, answering extractively", extra={"error": type(exc).__name__})
+        if not text:
+            text = compose(question, chosen, cites)
+        return Answer(question, text, True, sources, lang)

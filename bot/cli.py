@@ -1,0 +1,99 @@
+"""The `cxbot` command line. Each command's docstring is its help text."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+from bot.settings import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="cxbot: CX answers, pulses and digests.")
+err = Console(stderr=True)
+out = Console()
+
+
+def settings() -> Settings:
+    return Settings()
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: CXBOT_KNOWLEDGE_DIR)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary")] = False,
+) -> None:
+    """Index documents (Markdown, text, PDF, DOCX, HTML) into the knowledge store."""
+    from bot.knowledge import Knowledge
+
+    cfg = settings()
+    cfg.ensure_dirs()
+    roots = list(paths) if paths else [cfg.knowledge_dir]
+    indexer = Knowledge(cfg).indexer()
+    with Progress(
+        TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+        console=err, transient=True, disable=as_json and not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("embed", total=None)
+        summary = indexer.run(
+            roots,
+            on_planned=lambda n: bar.update(task, total=n),
+            on_progress=lambda n: bar.advance(task, n),
+        )
+    if as_json:
+        out.print_json(json.dumps(summary.as_dict()))
+        return
+    out.print(
+        f"added {summary.added}, updated {summary.updated}, removed {summary.removed}, "
+        f"unchanged {summary.unchanged}; {summary.chunks} chunks in the index"
+    )
+    for s in summary.skipped:
+        err.print(f"[yellow]skipped[/] {s.path}: {s.reason}")
+
+
+@app.command()
+def ask(
+    question: Annotated[str | None, typer.Argument(help="The question")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON")] = False,
+    batch: Annotated[Path | None, typer.Option("--batch", help="JSONL file of {id, question}")] = None,
+) -> None:
+    """Answer a question from the indexed knowledge, with sources."""
+    from bot.knowledge import Knowledge
+
+    service = Knowledge(settings()).ask
+    if batch is not None:
+        for n, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                qid, text = row["id"], str(row["question"])
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                err.print(f"[red]{batch}:{n}: skipped, not a {{id, question}} object ({exc})[/]")
+                continue
+            ans = service.answer(text)
+            sys.stdout.write(json.dumps({
+                "id": qid, "answer": ans.text, "answered": ans.answered,
+                "sources": [s.path for s in ans.sources],
+            }, ensure_ascii=False) + "\n")
+        return
+    if not question:
+        raise typer.BadParameter("give a QUESTION or --batch FILE")
+    ans = service.answer(question)
+    if as_json:
+        sys.stdout.write(json.dumps(ans.as_json(), ensure_ascii=False) + "\n")
+        return
+    out.print(ans.text)
+    for n, s in enumerate(ans.sources, 1):
+        section = f" › {s.section}" if s.section else ""
+        out.print(f"[dim][{n}] {s.title}{section} ({s.path})[/]")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
+    app()

@@ -1,0 +1,166 @@
+"""The neutral message model every adapter translates to and from.
+
+Inbound: what a person did (wrote a message, ran a command, clicked a button).
+Outbound: what the bot says (plain text or a card), rendered natively by each adapter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Literal
+
+Platform = Literal["slack", "teams", "console"]
+ConversationKind = Literal["dm", "group", "channel"]
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """Where a message lives: a channel, group chat or DM, optionally a thread in it."""
+
+    platform: Platform
+    id: str
+    kind: ConversationKind = "channel"
+    thread: str | None = None
+    team: str | None = None
+
+    def key(self) -> str:
+        """A stable key for storing things per conversation (without the thread)."""
+        return f"{self.platform}:{self.id}"
+
+
+@dataclass(frozen=True)
+class User:
+    """The person behind an inbound event. `groups` holds user-group / team ids where known."""
+
+    platform: Platform
+    id: str
+    name: str = ""
+    groups: tuple[str, ...] = ()
+
+
+class InboundKind(str, Enum):
+    MESSAGE = "message"
+    COMMAND = "command"
+    ACTION = "action"
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One thing a person did, in platform-neutral form.
+
+    - MESSAGE: `text` is what they wrote, bot mention removed.
+    - COMMAND: `text` is the command line after the command name (`/cx help` -> "help").
+    - ACTION: `action` is the button's action id, `value` its payload, `message_id` the card clicked.
+    """
+
+    kind: InboundKind
+    conversation: Conversation
+    user: User
+    text: str = ""
+    action: str | None = None
+    value: str = ""
+    message_id: str | None = None
+    history: tuple[str, ...] = ()
+    private: bool = False
+
+
+@dataclass(frozen=True)
+class MessageRef:
+    """A message the bot posted, so it can be updated later."""
+
+    conversation: Conversation
+    id: str
+
+
+# ---------------------------------------------------------------- outbound
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    action: str
+    value: str = ""
+    style: Literal["primary", "danger"] | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A block of text. Light Markdown only: **bold**, _italic_, [label](url), and `- ` lists."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Fields:
+    """Short label/value pairs shown side by side where the platform can."""
+
+    pairs: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Actions:
+    """A row of buttons."""
+
+    buttons: tuple[Button, ...]
+
+
+@dataclass(frozen=True)
+class Image:
+    """A picture: either a public `url` or PNG `data` the adapter uploads or inlines."""
+
+    alt: str
+    url: str | None = None
+    data: bytes | None = None
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class Context:
+    """Small print under a card: sources, footnotes, timestamps."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Divider:
+    pass
+
+
+Block = Section | Fields | Actions | Image | Context | Divider
+
+
+@dataclass(frozen=True)
+class Text:
+    """A plain message."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Card:
+    """A structured message. `fallback` is the text shown where cards cannot render."""
+
+    title: str
+    blocks: tuple[Block, ...] = ()
+    fallback: str = ""
+    meta: dict[str, str] = field(default_factory=dict, compare=False)
+
+
+Outbound = Text | Card
+
+
+def card_text(card: Card) -> str:
+    """Render a card as plain text (console, notifications, fallbacks)."""
+    lines: list[str] = [card.title] if card.title else []
+    for block in card.blocks:
+        if isinstance(block, Section | Context):
+            lines.append(block.text)
+        elif isinstance(block, Fields):
+            lines.extend(f"{k}: {v}" for k, v in block.pairs)
+        elif isinstance(block, Actions):
+            lines.append("  ".join(f"[{b.label}]" for b in block.buttons))
+        elif isinstance(block, Image):
+            lines.append(f"[image: {block.alt}]")
+    return "\n".join(lines)

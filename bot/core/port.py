@@ -1,0 +1,50 @@
+"""The chat port: how features talk back, whatever the platform."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from bot.core.model import Conversation, Inbound, MessageRef, Outbound
+
+
+class ChatPort(Protocol):
+    """What every platform adapter offers the core."""
+
+    async def reply(self, to: Inbound, out: Outbound) -> MessageRef | None:
+        """Answer an inbound event where it happened (thread, DM, or privately for commands)."""
+        ...
+
+    async def post(self, conversation: Conversation, out: Outbound) -> MessageRef | None:
+        """Post unprompted into a conversation (digests, pulses)."""
+        ...
+
+    async def update(self, ref: MessageRef, out: Outbound) -> None:
+        """Replace a message the bot posted earlier."""
+        ...
+
+
+class RecordingPort:
+    """A chat port that keeps everything it was asked to send. Used by tests and the console."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, Conversation, Outbound]] = []
+        self._n = 0
+
+    def _ref(self, conversation: Conversation) -> MessageRef:
+        self._n += 1
+        return MessageRef(conversation=conversation, id=str(self._n))
+
+    async def reply(self, to: Inbound, out: Outbound) -> MessageRef | None:
+        self.sent.append(("reply", to.conversation, out))
+        return self._ref(to.conversation)
+
+    async def post(self, conversation: Conversation, out: Outbound) -> MessageRef | None:
+        self.sent.append(("post", conversation, out))
+        return self._ref(conversation)
+
+    async def update(self, ref: MessageRef, out: Outbound) -> None:
+        self.sent.append(("update", ref.conversation, out))
+
+    def pop(self) -> Outbound:
+        """The oldest message not yet popped."""
+        return self.sent.pop(0)[2]

@@ -1,0 +1,1 @@
+"""Database access: SQLAlchemy 2 engine, declarative base and Alembic migrations."""

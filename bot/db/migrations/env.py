@@ -1,0 +1,21 @@
+"""Alembic environment: runs against the URL handed in by `bot.db.engine.migrate`."""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import create_engine, pool
+
+config = context.config
+
+
+def run() -> None:
+    url = config.get_main_option("sqlalchemy.url")
+    assert url
+    connectable = create_engine(url, poolclass=pool.NullPool)
+    with connectable.connect() as connection:
+        context.configure(connection=connection, render_as_batch=url.startswith("sqlite"))
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+run()

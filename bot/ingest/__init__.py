@@ -1,0 +1,1 @@
+"""Loading, splitting and indexing documents into the knowledge store."""

@@ -1,0 +1,196 @@
+"""Incremental indexing: content-hashed, resumable, and tolerant of bad files.
+
+For every file under the given paths: unchanged (same hash, all chunks present) costs nothing;
+new or changed files are loaded, split, embedded (through the embedding cache) and written with
+deterministic chunk ids, so a run killed half-way is completed by the next run without duplicates.
+Files that disappeared from the given paths are removed from the index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bot.embed.base import Embedder
+from bot.ingest.loaders import SUPPORTED, LoadError, load
+from bot.ingest.split import Chunk, split
+from bot.search.store import KnowledgeStore
+
+IGNORED = {".yaml", ".yml", ".json", ".csv", ".jsonl", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".zip"}
+
+
+@dataclass
+class Skipped:
+    path: str
+    reason: str
+
+
+@dataclass
+class Summary:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    chunks: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "chunks": self.chunks,
+            "skipped": [{"path": s.path, "reason": s.reason} for s in self.skipped],
+        }
+
+
+def display_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path, Path.cwd()).replace(os.sep, "/")
+    except ValueError:
+        return str(path)
+
+
+def walk(roots: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
+    files: list[Path] = []
+    skipped: list[Skipped] = []
+    for root in roots:
+        if root.is_file():
+            candidates = [root]
+        elif root.is_dir():
+            candidates = sorted(p for p in root.rglob("*") if p.is_file())
+        else:
+            skipped.append(Skipped(display_path(root), "no such file or directory"))
+            continue
+        for p in candidates:
+            rel = p.relative_to(root) if root.is_dir() else Path(p.name)
+            if any(part.startswith(".") for part in rel.parts):
+                continue
+            ext = p.suffix.lower()
+            if ext in SUPPORTED:
+                files.append(p.resolve())
+            elif ext not in IGNORED:
+                skipped.append(Skipped(display_path(p), f"unsupported file type {ext or '(none)'}"))
+    return files, skipped
+
+
+Progress = Callable[[int], None]
+
+
+class Indexer:
+    def __init__(
+        self, store: KnowledgeStore, embedder: Embedder, *, max_bytes: int = 20_000_000,
+        max_chunks: int = 2000, batch: int = 16,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.max_bytes = max_bytes
+        self.max_chunks = max_chunks
+        self.batch = batch
+
+    def plan(self, roots: list[Path]) -> tuple[list[tuple[Path, bytes, str]], Summary, set[str]]:
+        """Which files need (re)indexing; everything else is counted on the summary."""
+        files, skipped = walk(roots)
+        summary = Summary(skipped=skipped)
+        states = self.store.doc_states()
+        todo: list[tuple[Path, bytes, str]] = []
+        seen: set[str] = set()
+        for path in files:
+            key = str(path)
+            seen.add(key)
+            try:
+                if path.stat().st_size > self.max_bytes:
+                    summary.skipped.append(Skipped(display_path(path), f"larger than {self.max_bytes} bytes"))
+                    continue
+                raw = path.read_bytes()
+            except OSError as exc:
+                summary.skipped.append(Skipped(display_path(path), f"unreadable: {exc.strerror or exc}"))
+                continue
+            digest = hashlib.sha256(raw).hexdigest()
+            state = states.get(key)
+            if state is not None and state.content_hash == digest and state.complete:
+                summary.unchanged += 1
+                summary.chunks += state.stored
+            else:
+                todo.append((path, raw, digest))
+        resolved = [str(r.resolve()) for r in roots]
+        gone = {
+            k for k in states
+            if k not in seen and any(k == r or k.startswith(r.rstrip(os.sep) + os.sep) for r in resolved)
+        }
+        return todo, summary, gone
+
+    def run(
+        self, roots: list[Path], on_planned: Callable[[int], None] | None = None,
+        on_progress: Progress | None = None,
+    ) -> Summary:
+        todo, summary, gone = self.plan(roots)
+        states = self.store.doc_states()
+        prepared: list[tuple[Path, str, list[Chunk], str]] = []
+        for path, raw, digest in todo:
+            try:
+                doc = load(path, raw)
+                chunks = split(doc)
+            except LoadError as exc:
+                summary.skipped.append(Skipped(display_path(path), str(exc)))
+                if str(path) in states:
+                    gone.add(str(path))
+                continue
+            if len(chunks) > self.max_chunks:
+                summary.skipped.append(
+                    Skipped(display_path(path), f"more than {self.max_chunks} chunks ({len(chunks)})")
+                )
+                continue
+            prepared.append((path, digest, chunks, doc.url or ""))
+        if on_planned:
+            on_planned(sum(len(c) for _, _, c, _ in prepared))
+        for path, digest, chunks, url in prepared:
+            self._write(path, digest, chunks, url, on_progress)
+            if str(path) in states:
+                summary.updated += 1
+            else:
+                summary.added += 1
+            summary.chunks += len(chunks)
+        for key in sorted(gone):
+            self.store.delete_doc(key)
+            summary.removed += 1
+        if prepared or gone:
+            self.store.bump_version()
+        return summary
+
+    def _write(
+        self, path: Path, digest: str, chunks: list[Chunk], url: str, on_progress: Progress | None
+    ) -> None:
+        key = str(path)
+        shown = display_path(path)
+        texts = [c.embed_text for c in chunks]
+        vectors = []
+        for i in range(0, len(texts), self.batch):
+            vectors.append(self.embedder.passages(texts[i : i + self.batch]))
+            if on_progress:
+                on_progress(len(texts[i : i + self.batch]))
+        matrix = np.concatenate(vectors) if vectors else np.zeros((0, self.embedder.dim), dtype=np.float32)
+        prefix = hashlib.sha1(key.encode()).hexdigest()[:16]
+        ids = [f"{prefix}:{digest[:16]}:{c.index}" for c in chunks]
+        metas: list[dict[str, Any]] = [
+            {
+                "doc": key,
+                "path": shown,
+                "doc_hash": digest,
+                "doc_chunks": len(chunks),
+                "title": c.title,
+                "section": c.section,
+                "lang": c.lang,
+                "chunk": c.index,
+                "url": url,
+            }
+            for c in chunks
+        ]
+        self.store.replace_doc(key, digest, ids, [c.text for c in chunks], metas, matrix)

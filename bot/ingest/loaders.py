@@ -1,0 +1,226 @@
+"""Read documents of every supported format into titled sections.
+
+Each loader returns a `Document`: a title and an ordered list of sections (heading path + text).
+A file that cannot be read raises `LoadError` with a reason a person can act on.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SUPPORTED = {".md", ".markdown", ".txt", ".text", ".pdf", ".docx", ".html", ".htm"}
+
+
+class LoadError(Exception):
+    """The file was skipped; `str(err)` says why."""
+
+
+@dataclass
+class Section:
+    heading: str
+    text: str
+
+
+@dataclass
+class Document:
+    path: Path
+    title: str
+    sections: list[Section] = field(default_factory=list)
+    url: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(s.text for s in self.sections)
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    if b"\x00" in raw[:4096]:
+        raise LoadError("binary content in a text file")
+    for enc in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise LoadError("not valid UTF-8 or Windows-1252 text")
+
+
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+
+
+def load_markdown(path: Path, raw: bytes) -> Document:
+    from langchain_text_splitters import MarkdownHeaderTextSplitter
+
+    text = _decode(raw, path)
+    url = None
+    fm = _FRONT_MATTER.match(text)
+    if fm:
+        m = re.search(r"^(?:url|source):\s*(\S+)", fm.group(1), re.M)
+        url = m.group(1) if m else None
+        text = text[fm.end() :]
+    splitter = MarkdownHeaderTextSplitter(
+        [("#", "h1"), ("##", "h2"), ("###", "h3"), ("####", "h4")], strip_headers=True
+    )
+    parts = splitter.split_text(text)
+    title = ""
+    sections: list[Section] = []
+    for part in parts:
+        meta = part.metadata
+        title = title or str(meta.get("h1", ""))
+        heading = " › ".join(str(meta[k]) for k in ("h2", "h3", "h4") if meta.get(k))
+        body = part.page_content.strip()
+        if body:
+            sections.append(Section(heading, body))
+    return Document(path, title or _title_from_name(path), sections, url)
+
+
+def _is_heading(line: str, nxt: str) -> bool:
+    line = line.strip()
+    return (
+        0 < len(line) <= 90
+        and not line.endswith((".", ",", ";", ":", "“", '"'))
+        and len(nxt.strip()) > len(line)
+        and len(line.split()) <= 12
+    )
+
+
+def load_text(path: Path, raw: bytes) -> Document:
+    """Plain text: the first line is the title; short lines between paragraphs are headings."""
+    text = _decode(raw, path).replace("\r\n", "\n")
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
+    if not blocks:
+        return Document(path, _title_from_name(path), [])
+    title = blocks[0] if len(blocks[0]) <= 150 and "\n" not in blocks[0] else _title_from_name(path)
+    if title == blocks[0]:
+        blocks = blocks[1:]
+    sections: list[Section] = []
+    heading, buf = "", []
+    for i, block in enumerate(blocks):
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else ""
+        if "\n" not in block and _is_heading(block, nxt):
+            if buf:
+                sections.append(Section(heading, "\n\n".join(buf)))
+            heading, buf = block, []
+        else:
+            buf.append(block)
+    if buf:
+        sections.append(Section(heading, "\n\n".join(buf)))
+    return Document(path, title, sections)
+
+
+def load_pdf(path: Path, raw: bytes) -> Document:
+    import io
+
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(raw))
+        meta_title = (reader.metadata.title if reader.metadata else None) or ""
+        sections = []
+        for n, page in enumerate(reader.pages, 1):
+            text = (page.extract_text() or "").strip()
+            if text:
+                sections.append(Section(f"page {n}", text))
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise LoadError(f"corrupt PDF: {exc}") from exc
+    return Document(path, str(meta_title).strip() or _title_from_name(path), sections)
+
+
+def load_docx(path: Path, raw: bytes) -> Document:
+    import io
+
+    import docx
+
+    try:
+        doc = docx.Document(io.BytesIO(raw))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise LoadError(f"corrupt DOCX: {exc}") from exc
+    title = (doc.core_properties.title or "").strip()
+    sections: list[Section] = []
+    heading, buf = "", []
+    for para in doc.paragraphs:
+        text = para.text.strip()
+        if not text:
+            continue
+        style = (para.style.name if para.style is not None else "") or ""
+        if style == "Title" and not title:
+            title = text
+        elif style.startswith("Heading"):
+            if buf:
+                sections.append(Section(heading, "\n\n".join(buf)))
+            if style == "Heading 1" and not title:
+                title = text
+            heading, buf = text, []
+        else:
+            buf.append(text)
+    if buf:
+        sections.append(Section(heading, "\n\n".join(buf)))
+    return Document(path, title or _title_from_name(path), sections)
+
+
+def load_html(path: Path, raw: bytes) -> Document:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(raw, "html.parser")
+    for tag in soup(["script", "style", "nav", "footer", "noscript"]):
+        tag.decompose()
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    canonical = soup.find("link", rel="canonical")
+    url = str(canonical.get("href")) if canonical is not None and canonical.get("href") else None
+    sections: list[Section] = []
+    heading, buf = "", []
+    body = soup.body or soup
+    for el in body.find_all(["h1", "h2", "h3", "h4", "p", "li", "pre", "td"]):
+        text = el.get_text(" ", strip=True)
+        if not text:
+            continue
+        if el.name in ("h1", "h2", "h3", "h4"):
+            if buf:
+                sections.append(Section(heading, "\n".join(buf)))
+            if el.name == "h1" and not title:
+                title = text
+            heading, buf = text, []
+        else:
+            buf.append(text)
+    if buf:
+        sections.append(Section(heading, "\n".join(buf)))
+    return Document(path, title or _title_from_name(path), sections, url)
+
+
+def _title_from_name(path: Path) -> str:
+    return path.stem.replace("-", " ").replace("_", " ").strip().capitalize()
+
+
+LOADERS = {
+    ".md": load_markdown,
+    ".markdown": load_markdown,
+    ".txt": load_text,
+    ".text": load_text,
+    ".pdf": load_pdf,
+    ".docx": load_docx,
+    ".html": load_html,
+    ".htm": load_html,
+}
+
+
+def load(path: Path, raw: bytes) -> Document:
+    """Parse `raw` (the bytes of `path`) with the loader for its extension."""
+    loader = LOADERS.get(path.suffix.lower())
+    if loader is None:
+        raise LoadError(f"unsupported file type {path.suffix or '(none)'}")
+    if not raw.strip():
+        raise LoadError("empty file")
+    try:
+        doc = loader(path, raw)
+    except LoadError:
+        raise
+    except RecursionError as exc:
+        raise LoadError("document nested too deeply") from exc
+    except Exception as exc:  # a broken file must never stop the run
+        raise LoadError(f"unreadable: {type(exc).__name__}: {exc}") from exc
+    if not any(s.text.strip() for s in doc.sections):
+        raise LoadError("no text found")
+    return doc

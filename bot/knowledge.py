@@ -1,0 +1,59 @@
+"""Builds the knowledge stack (store, embedder, retriever, answerer) from settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from bot.ask.service import AskService, Writer
+from bot.embed.base import Embedder, make_embedder
+from bot.embed.cache import CachedEmbedder
+from bot.ingest.indexer import Indexer
+from bot.search.retriever import Retriever
+from bot.search.store import KnowledgeStore
+from bot.settings import Settings
+
+
+@dataclass
+class Knowledge:
+    """Lazily built parts, so commands that never touch the index never load a model."""
+
+    settings: Settings
+
+    @cached_property
+    def store(self) -> KnowledgeStore:
+        return KnowledgeStore(self.settings)
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        inner = make_embedder(self.settings)
+        return CachedEmbedder(inner, self.settings.data_dir / "embeddings.sqlite")
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        return Retriever(self.store, self.embedder)
+
+    @cached_property
+    def writer(self) -> Writer | None:
+        if self.settings.llm == "none":
+            return None
+        from bot.ask.llm import LLMWriter
+
+        return LLMWriter(self.settings)
+
+    @cached_property
+    def ask(self) -> AskService:
+        return AskService(
+            self.retriever,
+            writer=self.writer,
+            contact=self.settings.ask_contact,
+            max_chars=self.settings.max_question_chars,
+        )
+
+    def indexer(self) -> Indexer:
+        return Indexer(
+            self.store,
+            self.embedder,
+            max_bytes=self.settings.max_file_bytes,
+            max_chunks=self.settings.max_chunks_per_file,
+        )

