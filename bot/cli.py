@@ -94,6 +94,64 @@ def ask(
         out.print(f"[dim][{n}] {s.title}{section} ({s.path})[/]")
 
 
+@app.command()
+def chat(
+    question: Annotated[list[str] | None, typer.Argument(help="Say this and exit (else: interactive)")] = None,
+) -> None:
+    """Talk to cxbot in the terminal: questions, `help`, pulses and digests, buttons as `!N`."""
+    import asyncio
+
+    from bot.app import build_services
+    from bot.console.adapter import ConsolePort, chat_loop
+
+    cfg = settings()
+    services = build_services(cfg)
+    port = ConsolePort(out, save_image=_image_saver(cfg))
+    lines = [" ".join(question)] if question else None
+
+    def read() -> str | None:
+        if lines is not None:
+            return lines.pop(0) if lines else None
+        try:
+            return out.input("[bold cyan]you>[/] ")
+        except (EOFError, KeyboardInterrupt):
+            return None
+
+    if lines is None:
+        out.print("cxbot console — ask a question, type `help`, or `exit`.")
+    try:
+        asyncio.run(chat_loop(services.router, port, read))
+    finally:
+        services.close()
+
+
+def _image_saver(cfg: Settings):  # type: ignore[no-untyped-def]
+    import hashlib
+
+    def save(data: bytes) -> str:
+        folder = cfg.data_dir / "images"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{hashlib.sha1(data).hexdigest()[:12]}.png"
+        path.write_bytes(data)
+        return str(path)
+
+    return save
+
+
+@app.command()
+def serve() -> None:
+    """Run the bot server: Slack and Teams edges, health and metrics, scheduler."""
+    from aiohttp import web
+
+    from bot.app import build_services
+    from bot.web.app import build_app
+
+    cfg = settings()
+    logging.getLogger().setLevel(cfg.log_level.upper())
+    services = build_services(cfg)
+    web.run_app(build_app(services), host=cfg.host, port=cfg.port, print=None)
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s %(message)s")
     app()

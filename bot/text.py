@@ -8,13 +8,10 @@ from functools import lru_cache
 import Stemmer
 
 _DE = set(
-    "der die das und ist nicht mit sich auf für ein eine einer eines dem den des von zu im auch "
-    "werden wird sind wie bei oder aber noch nach nur über vor durch wenn dass kann können "
-    "welche welcher welches warum wer was wie laut sie es ich wir uns zum zur".split()
+    ["der", "die", "das", "und", "ist", "nicht", "mit", "sich", "auf", "für", "ein", "eine", "einer", "eines", "dem", "den", "des", "von", "zu", "im", "auch", "werden", "wird", "sind", "wie", "bei", "oder", "aber", "noch", "nach", "nur", "über", "vor", "durch", "wenn", "dass", "kann", "können", "welche", "welcher", "welches", "warum", "wer", "was", "wie", "laut", "sie", "es", "ich", "wir", "uns", "zum", "zur"]
 )
 _EN = set(
-    "the and is are not with on for a an of to in also be will or but only over before through if "
-    "that can which who what why how according it we our they this these those from by as at".split()
+    ["the", "and", "is", "are", "not", "with", "on", "for", "a", "an", "of", "to", "in", "also", "be", "will", "or", "but", "only", "over", "before", "through", "if", "that", "can", "which", "who", "what", "why", "how", "according", "it", "we", "our", "they", "this", "these", "those", "from", "by", "as", "at"]
 )
 _WORD = re.compile(r"[\wäöüÄÖÜß]+(?:[-'][\wäöüÄÖÜß]+)*", re.UNICODE)
 
@@ -32,10 +29,7 @@ def detect_lang(text: str) -> str:
 
 
 STOP = _DE | _EN | set(
-    "do does did have has had my your their its i you he she them me more most much many some any "
-    "there here when where than then so such very just about into out up down again further once "
-    "ich du er ihr ihnen ihm mein dein sein unser euer man haben hat hatte gibt gab sollte soll "
-    "als am an bis da denn doch hier jetzt mehr schon sehr so um unter viel wie wo".split()
+    ["do", "does", "did", "have", "has", "had", "my", "your", "their", "its", "i", "you", "he", "she", "them", "me", "more", "most", "much", "many", "some", "any", "there", "here", "when", "where", "than", "then", "so", "such", "very", "just", "about", "into", "out", "up", "down", "again", "further", "once", "ich", "du", "er", "ihr", "ihnen", "ihm", "mein", "dein", "sein", "unser", "euer", "man", "haben", "hat", "hatte", "gibt", "gab", "sollte", "soll", "als", "am", "an", "bis", "da", "denn", "doch", "hier", "jetzt", "mehr", "schon", "sehr", "so", "um", "unter", "viel", "wie", "wo"]
 )
 
 

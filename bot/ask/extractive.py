@@ -28,7 +28,7 @@ def select(question: str, passages: Sequence[Passage], cites: Sequence[int]) -> 
     """Pick (citation, sentence) pairs, best passages first, in reading order within a passage."""
     weights = _weights(question, passages)
     scored: list[tuple[float, int, int, str]] = []
-    for rank, (p, cite) in enumerate(zip(passages, cites, strict=True)):
+    for rank, p in enumerate(passages):
         sents = sentences(p.text)
         for pos, sent in enumerate(sents):
             if len(sent) < 25:
@@ -41,7 +41,7 @@ def select(question: str, passages: Sequence[Passage], cites: Sequence[int]) -> 
     chosen: list[tuple[float, int, int, str]] = []
     used = 0
     for item in scored:
-        if len(chosen) >= MAX_SENTENCES or used + len(item[3]) > MAX_CHARS and chosen:
+        if len(chosen) >= MAX_SENTENCES or (used + len(item[3]) > MAX_CHARS and chosen):
             break
         chosen.append(item)
         used += len(item[3])

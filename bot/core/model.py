@@ -7,7 +7,7 @@ Outbound: what the bot says (plain text or a card), rendered natively by each ad
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 Platform = Literal["slack", "teams", "console"]
@@ -39,7 +39,7 @@ class User:
     groups: tuple[str, ...] = ()
 
 
-class InboundKind(str, Enum):
+class InboundKind(StrEnum):
     MESSAGE = "message"
     COMMAND = "command"
     ACTION = "action"

@@ -16,7 +16,11 @@ class Embedder(Protocol):
     """Turns passages and queries into unit vectors in one space."""
 
     name: str
-    dim: int
+
+    @property
+    def dim(self) -> int:
+        """Vector length."""
+        ...
 
     def passages(self, texts: list[str]) -> Vectors:
         """Embed document chunks (shape: len(texts) x dim)."""

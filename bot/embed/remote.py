@@ -25,7 +25,7 @@ class OpenAIEmbedder:
         arr = np.asarray(rows, dtype=np.float32)
         norms = np.linalg.norm(arr, axis=1, keepdims=True)
         norms[norms == 0] = 1.0
-        out = arr / norms
+        out: Vectors = (arr / norms).astype(np.float32)
         self.dim = int(out.shape[1]) if out.size else self.dim
         return out
 
@@ -33,4 +33,5 @@ class OpenAIEmbedder:
         return self._norm(self._client.embed_documents(texts))
 
     def query(self, text: str) -> Vectors:
-        return self._norm([self._client.embed_query(text)])[0]
+        vec: Vectors = self._norm([self._client.embed_query(text)])[0]
+        return vec

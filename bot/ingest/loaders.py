@@ -96,7 +96,7 @@ def load_text(path: Path, raw: bytes) -> Document:
     if title == blocks[0]:
         blocks = blocks[1:]
     sections: list[Section] = []
-    heading, buf = "", []
+    heading, buf = "", list[str]()
     for i, block in enumerate(blocks):
         nxt = blocks[i + 1] if i + 1 < len(blocks) else ""
         if "\n" not in block and _is_heading(block, nxt):
@@ -140,7 +140,7 @@ def load_docx(path: Path, raw: bytes) -> Document:
         raise LoadError(f"corrupt DOCX: {exc}") from exc
     title = (doc.core_properties.title or "").strip()
     sections: list[Section] = []
-    heading, buf = "", []
+    heading, buf = "", list[str]()
     for para in doc.paragraphs:
         text = para.text.strip()
         if not text:
@@ -171,7 +171,7 @@ def load_html(path: Path, raw: bytes) -> Document:
     canonical = soup.find("link", rel="canonical")
     url = str(canonical.get("href")) if canonical is not None and canonical.get("href") else None
     sections: list[Section] = []
-    heading, buf = "", []
+    heading, buf = "", list[str]()
     body = soup.body or soup
     for el in body.find_all(["h1", "h2", "h3", "h4", "p", "li", "pre", "td"]):
         text = el.get_text(" ", strip=True)

@@ -1,0 +1,70 @@
+"""The ask feature: questions from any platform answered from the knowledge base, feedback stored."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+from bot.ask.cards import FEEDBACK_DOWN, FEEDBACK_UP, UNAVAILABLE, answer_card, feedback_thanks
+from bot.ask.store import QuestionLog
+from bot.core.model import Text
+from bot.core.privacy import hash_user
+from bot.core.router import Turn
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+log = logging.getLogger(__name__)
+
+
+class AskFeature:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.log = QuestionLog(services.db)
+
+    async def ask(self, turn: Turn) -> None:
+        """Ask the knowledge base a question (or just write it)."""
+        question = turn.args.strip()
+        if not question:
+            await turn.reply(Text("What would you like to know? Write your question after `ask`."))
+            return
+        settings = self.services.settings
+        if len(question) > settings.max_question_chars:
+            await turn.reply(Text(f"That question is too long; please keep it under {settings.max_question_chars} characters."))
+            return
+        inbound = turn.inbound
+        try:
+            answer = await asyncio.to_thread(self.services.knowledge.ask.answer, question, inbound.history)
+        except Exception:
+            log.exception("knowledge unavailable")
+            await turn.reply(UNAVAILABLE)
+            return
+        user_hash = hash_user(settings.hash_key.get_secret_value(), inbound.user.platform, inbound.user.id)
+        qid = await asyncio.to_thread(
+            self.log.record,
+            platform=inbound.conversation.platform,
+            conversation=inbound.conversation.key(),
+            user_hash=user_hash,
+            question=question,
+            answered=answer.answered,
+            top_source=answer.sources[0].path if answer.sources else None,
+        )
+        await turn.reply(answer_card(answer, qid, shareable=inbound.private))
+
+    async def feedback(self, turn: Turn) -> None:
+        positive = turn.inbound.action == FEEDBACK_UP
+        if turn.inbound.action not in (FEEDBACK_UP, FEEDBACK_DOWN):
+            return
+        stored = await asyncio.to_thread(self.log.feedback, turn.args, 1 if positive else -1)
+        if stored:
+            await turn.reply(feedback_thanks(positive))
+
+
+def register(services: Services) -> None:
+    feature = AskFeature(services)
+    services.router.add_command("ask", feature.ask, usage="ask <question>")
+    services.router.fallback = feature.ask
+    services.router.add_action("feedback", feature.feedback)
+    services.extras["ask"] = feature
+

@@ -1,0 +1,1 @@
+"""The console adapter: try cxbot in a terminal, no chat account needed."""

@@ -1,0 +1,1 @@
+"""One scheduler for digests, pulse closes and recurring pulses."""

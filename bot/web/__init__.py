@@ -1,0 +1,1 @@
+"""The one aiohttp application: health, metrics and every platform edge."""

@@ -1,0 +1,99 @@
+"""Shared fixtures: settings in a temp dir, built services, and indexed knowledge.
+
+Embeddings are cached across test runs in `.cxbot/test-embeddings.sqlite`, so the shared corpus is
+embedded once per machine, not once per run.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+FIXTURES = SHARED / "fixtures"
+EMBED_CACHE = ROOT / ".cxbot" / "test-embeddings.sqlite"
+PG_URL = os.environ.get("CXBOT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def make_settings(data_dir: Path, **values: Any) -> Settings:
+    """Settings for a test: nothing read from the environment or `.env` but what is given."""
+    base: dict[str, Any] = {
+        "CXBOT_DATA_DIR": data_dir,
+        "CXBOT_KNOWLEDGE_DIR": ROOT / "knowledge",
+        "CXBOT_EMBED_CACHE": EMBED_CACHE,
+    }
+    base.update(values)
+    return Settings(_env_file=None, **base)
+
+
+@pytest.fixture
+def settings_factory(tmp_path: Path) -> Callable[..., Settings]:
+    def factory(**values: Any) -> Settings:
+        return make_settings(tmp_path / "data", **values)
+
+    return factory
+
+
+@pytest.fixture
+def settings(settings_factory: Callable[..., Settings]) -> Settings:
+    return settings_factory()
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A data dir with the project's own `knowledge/` samples indexed (a few seconds)."""
+    from bot.knowledge import Knowledge
+
+    cfg = make_settings(tmp_path_factory.mktemp("sample"))
+    Knowledge(cfg).indexer().run([ROOT / "knowledge"])
+    return cfg
+
+
+@pytest.fixture(scope="session")
+def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """A data dir with the shared corpus (German trends + English playbooks) indexed."""
+    from bot.knowledge import Knowledge
+
+    cfg = make_settings(tmp_path_factory.mktemp("corpus"))
+    Knowledge(cfg).indexer().run([CORPUS / "trends", CORPUS / "playbooks"])
+    return cfg
+
+
+def pg_available() -> bool:
+    try:
+        import sqlalchemy
+
+        engine = sqlalchemy.create_engine(PG_URL)
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except Exception:
+        return False
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL schema-less database state: every table dropped before and after."""
+    import sqlalchemy
+
+    if not pg_available():
+        pytest.skip("PostgreSQL not reachable on 127.0.0.1:5432")
+    engine = sqlalchemy.create_engine(PG_URL)
+
+    def wipe() -> None:
+        with engine.begin() as conn:
+            conn.execute(sqlalchemy.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+
+    wipe()
+    yield PG_URL
+    wipe()
+    engine.dispose()

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from bot.core.model import Conversation, Inbound, InboundKind, Text, User
+from bot.core.port import RecordingPort
+from bot.core.router import Router, Turn
+
+CONV = Conversation("console", "c1", "dm")
+USER = User("console", "u1")
+
+
+def msg(text: str, kind: InboundKind = InboundKind.MESSAGE) -> Inbound:
+    return Inbound(kind, CONV, USER, text=text)
+
+
+async def test_command_word_routes_to_its_handler_with_the_rest_as_args() -> None:
+    router, port, seen = Router(), RecordingPort(), []
+
+    async def pulse(turn: Turn) -> None:
+        """Run pulse checks."""
+        seen.append(turn.args)
+
+    router.add_command("pulse", pulse, usage="pulse start")
+    await router.dispatch(msg("Pulse start default for 2d"), port)
+    assert seen == ["start default for 2d"]
+
+
+async def test_other_text_goes_to_the_fallback() -> None:
+    router, port, seen = Router(), RecordingPort(), []
+
+    async def ask(turn: Turn) -> None:
+        seen.append(turn.args)
+
+    router.fallback = ask
+    await router.dispatch(msg("How do we handle escalations?"), port)
+    assert seen == ["How do we handle escalations?"]
+
+
+async def test_help_lists_every_command_with_its_docstring() -> None:
+    router, port = Router(), RecordingPort()
+
+    async def digest(turn: Turn) -> None:
+        """Subscribe this channel to the weekly KPI digest."""
+
+    router.add_command("digest", digest, usage="digest subscribe")
+    await router.dispatch(msg("", InboundKind.COMMAND), port)
+    out = port.pop()
+    assert isinstance(out, Text)
+    assert "`digest subscribe` — Subscribe this channel to the weekly KPI digest." in out.text
+
+
+async def test_actions_route_by_prefix_and_unknown_actions_are_ignored() -> None:
+    router, port, seen = Router(), RecordingPort(), []
+
+    async def vote(turn: Turn) -> None:
+        seen.append((turn.inbound.action, turn.args))
+
+    router.add_action("pulse_vote", vote)
+    await router.dispatch(Inbound(InboundKind.ACTION, CONV, USER, action="pulse_vote:3", value="p1:s2:4"), port)
+    await router.dispatch(Inbound(InboundKind.ACTION, CONV, USER, action="nope", value="x"), port)
+    assert seen == [("pulse_vote:3", "p1:s2:4")]
+    assert port.sent == []
+
+
+async def test_unknown_message_without_fallback_gets_a_polite_reply() -> None:
+    router, port = Router(), RecordingPort()
+    await router.dispatch(msg("hello"), port)
+    out = port.pop()
+    assert isinstance(out, Text) and "help" in out.text
