@@ -1,0 +1,1 @@
+"""The Microsoft Teams edge: Bot Framework activities in, Adaptive Cards out, same core as Slack."""

@@ -1,0 +1,127 @@
+"""Mounts the Teams edge: `POST /api/messages` on the shared aiohttp app, with Bot Framework auth.
+
+The route checks the body and the token itself before handing the activity to botbuilder's
+`CloudAdapter`, so bad input answers 400 and a missing, malformed or invalid token answers 401
+(botbuilder alone answers 500 for a malformed Bearer token). With `MicrosoftAppId` and
+`MicrosoftAppPassword` empty the bot runs unauthenticated (local development, the Agents Playground)
+and says so at start.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+from botbuilder.core import TurnContext
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.schema import Activity
+
+from bot.settings import Settings
+from bot.teams.bot import CxTeamsBot
+from bot.teams.port import TeamsPort
+from bot.teams.store import ConversationStore
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+log = logging.getLogger(__name__)
+
+TEAMS_BOT: web.AppKey[CxTeamsBot] = web.AppKey("teams_bot", CxTeamsBot)
+
+
+@dataclass(frozen=True)
+class BotConfig:
+    """The attribute names botbuilder's configuration classes read."""
+
+    APP_ID: str
+    APP_PASSWORD: str
+    APP_TYPE: str
+    APP_TENANTID: str
+
+
+def bot_config(settings: Settings) -> BotConfig:
+    return BotConfig(
+        APP_ID=settings.microsoft_app_id, APP_PASSWORD=settings.microsoft_app_password.get_secret_value(),
+        APP_TYPE=settings.microsoft_app_type or "MultiTenant", APP_TENANTID=settings.microsoft_app_tenant_id,
+    )
+
+
+def parse_activity(raw: bytes) -> Activity | str:
+    """The activity in a request body, or why it is not one."""
+    try:
+        body = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return "body is not JSON"
+    if not isinstance(body, dict):
+        return "body is not an activity object"
+    try:
+        activity = Activity().deserialize(body)
+    except Exception:
+        return "body is not a valid activity"
+    if not isinstance(activity.type, str) or not activity.type:
+        return "activity has no type"
+    if not activity.service_url or activity.conversation is None or not activity.conversation.id:
+        return "activity has no serviceUrl or conversation id"
+    if activity.from_property is None or not activity.from_property.id:
+        return "activity has no sender"
+    return activity
+
+
+class MessagesRoute:
+    """The `/api/messages` handler."""
+
+    def __init__(self, auth: ConfigurationBotFrameworkAuthentication, adapter: CloudAdapter, bot: CxTeamsBot) -> None:
+        self.auth = auth
+        self.adapter = adapter
+        self.bot = bot
+
+    async def __call__(self, request: web.Request) -> web.Response:
+        if "application/json" not in request.headers.get("Content-Type", ""):
+            return web.json_response({"error": "expected application/json"}, status=415)
+        parsed = parse_activity(await request.read())
+        if isinstance(parsed, str):
+            return web.json_response({"error": parsed}, status=400)
+        try:
+            authenticated = await self.auth.authenticate_request(parsed, request.headers.get("Authorization", ""))
+        except Exception as exc:
+            log.info("teams request rejected", extra={"reason": type(exc).__name__})
+            return web.json_response({"error": "unauthorized"}, status=401)
+        invoke = await self.adapter.process_activity(authenticated, parsed, self.bot.on_turn)
+        if invoke is not None:
+            body: Any = invoke.body
+            return web.json_response(body, status=int(invoke.status or 200))
+        return web.Response(status=200)
+
+
+async def _on_error(context: TurnContext, error: Exception) -> None:
+    log.error("teams turn failed", exc_info=error, extra={"type": context.activity.type})
+
+
+def mount(app: web.Application, services: Services) -> bool:
+    """Add `POST /api/messages` (Teams is always mountable) and offer the Teams port to features."""
+    settings = services.settings
+    config = bot_config(settings)
+    if not config.APP_ID or not config.APP_PASSWORD:
+        log.warning(
+            "Teams runs UNAUTHENTICATED: MicrosoftAppId/MicrosoftAppPassword are empty; "
+            "use this only for local development (Agents Playground, emulator)"
+        )
+    auth = ConfigurationBotFrameworkAuthentication(config)
+    adapter = CloudAdapter(auth)
+    adapter.on_turn_error = _on_error
+    store = ConversationStore(services.db)
+    port = TeamsPort(adapter, store, config.APP_ID)
+    bot = CxTeamsBot(services.router, port, store, settings.hash_key.get_secret_value())
+    app[TEAMS_BOT] = bot
+    app.router.add_post("/api/messages", MessagesRoute(auth, adapter, bot))
+    services.extras.setdefault("ports", {})["teams"] = port
+    services.extras["teams_conversations"] = store
+
+    async def drain(_app: web.Application) -> None:
+        await bot.drain()
+
+    app.on_shutdown.append(drain)
+    return True

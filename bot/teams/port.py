@@ -1,0 +1,150 @@
+"""The chat port for Teams: replies in the turn, proactive posts and updates via stored references.
+
+`TeamsPort` works outside any turn (digests, pulses): it continues the conversation from its stored
+`ConversationReference`. `TurnPort` answers inside a turn (threads kept). `InvokePort` handles an
+`Action.Execute` click: the handler's first reply (or its update of the clicked card) becomes the
+invoke response, i.e. the updated card that person sees.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from typing import Any
+
+from botbuilder.core import BotAdapter, TurnContext
+from botbuilder.schema import Activity, ActivityTypes, Attachment, ConversationReference
+
+from bot.core.model import Card, Conversation, Inbound, MessageRef, Outbound, Text
+from bot.teams.adaptive import CONTENT_TYPE, adaptive_card, fallback_text, without_actions
+from bot.teams.store import ConversationStore
+
+log = logging.getLogger(__name__)
+
+CARD_CHANNELS = frozenset({"msteams", "emulator", "webchat", "directline", "test"})
+MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
+REMEMBERED_CARDS = 1000
+
+
+def to_activity(out: Outbound, channel_id: str | None = "msteams") -> Activity:
+    """A message activity: an Adaptive Card attachment, or plain text where cards do not render."""
+    if isinstance(out, Text):
+        return Activity(type=ActivityTypes.message, text=out.text, text_format="markdown")
+    if channel_id not in CARD_CHANNELS:
+        return Activity(type=ActivityTypes.message, text=fallback_text(out), text_format="markdown")
+    attachment = Attachment(content_type=CONTENT_TYPE, content=adaptive_card(out))
+    return Activity(type=ActivityTypes.message, attachments=[attachment], summary=fallback_text(out))
+
+
+class TeamsPort:
+    """Posts unprompted into stored conversations; remembers the cards it sent for invoke answers."""
+
+    def __init__(self, adapter: BotAdapter, store: ConversationStore, app_id: str) -> None:
+        self.adapter = adapter
+        self.store = store
+        self.app_id = app_id
+        self.cards: OrderedDict[str, dict[str, Any]] = OrderedDict()
+
+    def remember(self, activity_id: str | None, activity: Activity) -> None:
+        if not activity_id or not activity.attachments:
+            return
+        self.cards[activity_id] = activity.attachments[0].content
+        while len(self.cards) > REMEMBERED_CARDS:
+            self.cards.popitem(last=False)
+
+    async def _continue(self, conversation: Conversation, logic: Any) -> bool:
+        stored = await asyncio.to_thread(self.store.get, conversation.id)
+        if stored is None or not stored.installed:
+            log.warning("no stored teams conversation", extra={"conversation": conversation.id})
+            return False
+        reference = ConversationReference().deserialize(stored.reference)
+        await self.adapter.continue_conversation(reference, logic, self.app_id)
+        return True
+
+    async def reply(self, to: Inbound, out: Outbound) -> MessageRef | None:
+        return await self.post(to.conversation, out)
+
+    async def post(self, conversation: Conversation, out: Outbound) -> MessageRef | None:
+        sent: list[str] = []
+
+        async def logic(ctx: TurnContext) -> None:
+            activity = to_activity(out, ctx.activity.channel_id)
+            response = await ctx.send_activity(activity)
+            if response is not None and response.id:
+                sent.append(response.id)
+                self.remember(response.id, activity)
+
+        if not await self._continue(conversation, logic):
+            return None
+        return MessageRef(conversation, sent[0]) if sent else None
+
+    async def update(self, ref: MessageRef, out: Outbound) -> None:
+        async def logic(ctx: TurnContext) -> None:
+            await _update(self, ctx, ref, out)
+
+        await self._continue(ref.conversation, logic)
+
+
+async def _update(base: TeamsPort, ctx: TurnContext, ref: MessageRef, out: Outbound) -> None:
+    activity = to_activity(out, ctx.activity.channel_id)
+    activity.id = ref.id
+    activity.conversation = ctx.activity.conversation
+    await ctx.update_activity(activity)
+    base.remember(ref.id, activity)
+
+
+class TurnPort:
+    """The port for one inbound turn: replies go where the person wrote (the thread in channels)."""
+
+    def __init__(self, base: TeamsPort, ctx: TurnContext) -> None:
+        self.base = base
+        self.ctx = ctx
+
+    async def reply(self, to: Inbound, out: Outbound) -> MessageRef | None:
+        activity = to_activity(out, self.ctx.activity.channel_id)
+        response = await self.ctx.send_activity(activity)
+        if response is None or not response.id:
+            return None
+        self.base.remember(response.id, activity)
+        return MessageRef(to.conversation, response.id)
+
+    async def post(self, conversation: Conversation, out: Outbound) -> MessageRef | None:
+        return await self.base.post(conversation, out)
+
+    async def update(self, ref: MessageRef, out: Outbound) -> None:
+        await _update(self.base, self.ctx, ref, out)
+
+
+class InvokePort(TurnPort):
+    """For `Action.Execute`: what the handler answers becomes the card shown to the person who clicked."""
+
+    def __init__(self, base: TeamsPort, ctx: TurnContext, clicked: str | None) -> None:
+        super().__init__(base, ctx)
+        self.clicked = clicked
+        self.body: dict[str, Any] | None = None
+
+    def _answer(self, out: Outbound) -> dict[str, Any]:
+        original = self.base.cards.get(self.clicked or "")
+        if isinstance(out, Card):
+            return {"statusCode": 200, "type": CONTENT_TYPE, "value": adaptive_card(out)}
+        if original is not None:
+            return {"statusCode": 200, "type": CONTENT_TYPE, "value": without_actions(original, out.text)}
+        return {"statusCode": 200, "type": MESSAGE_TYPE, "value": out.text}
+
+    async def reply(self, to: Inbound, out: Outbound) -> MessageRef | None:
+        if self.body is not None:
+            return await super().reply(to, out)
+        self.body = self._answer(out)
+        if self.clicked and self.body["type"] == CONTENT_TYPE:
+            self.base.cards[self.clicked] = self.body["value"]
+        return MessageRef(to.conversation, self.clicked) if self.clicked else None
+
+    async def update(self, ref: MessageRef, out: Outbound) -> None:
+        if ref.id == self.clicked and self.body is None:
+            self.body = self._answer(out)
+        await super().update(ref, out)
+
+    def response(self) -> dict[str, Any]:
+        """The invoke response body (a message when the handler said nothing)."""
+        return self.body or {"statusCode": 200, "type": MESSAGE_TYPE, "value": "Got it."}

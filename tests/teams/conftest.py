@@ -1,0 +1,97 @@
+"""Teams test fixtures: a recording Bot Connector service on 127.0.0.1 and a served bot app.
+
+The connector stands in for Teams' `serviceUrl`: every reply, update and typing indicator the bot
+sends lands here as a real HTTP request. Recorded activities from `../shared/fixtures/teams/` get
+their `serviceUrl` pointed at it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import itertools
+import json
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from bot.app import Services, build_services
+from bot.settings import Settings
+from bot.web.app import build_app
+
+FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "teams"
+
+
+@dataclass
+class Connector:
+    """A fake Bot Connector API that records what the bot sends."""
+
+    url: str = ""
+    calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.calls.append((request.method, request.path, body))
+        self.arrived.set()
+        return web.json_response({"id": body.get("id") or f"msg-{next(self.ids)}"}, status=201)
+
+    def messages(self) -> list[dict[str, Any]]:
+        """Message activities sent (posts and replies, not typing, not updates), oldest first."""
+        return [b for m, _p, b in self.calls if m == "POST" and b.get("type") == "message"]
+
+    def typing(self) -> list[dict[str, Any]]:
+        return [b for _m, _p, b in self.calls if b.get("type") == "typing"]
+
+    def updates(self) -> list[tuple[str, dict[str, Any]]]:
+        return [(p, b) for m, p, b in self.calls if m == "PUT"]
+
+
+@pytest.fixture
+async def connector() -> AsyncIterator[Connector]:
+    rec = Connector()
+    app = web.Application()
+    app.router.add_route("*", "/v3/conversations/{tail:.*}", rec.handle)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    rec.url = str(server.make_url("/")).rstrip("/") + "/"
+    yield rec
+    await server.close()
+
+
+@pytest.fixture
+def fixture_activity(connector: Connector) -> Callable[[str], dict[str, Any]]:
+    """A recorded Teams activity with its serviceUrl pointed at the fake connector."""
+
+    def load(name: str) -> dict[str, Any]:
+        body = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+        body["serviceUrl"] = connector.url
+        return copy.deepcopy(body)
+
+    return load
+
+
+@pytest.fixture
+def teams_settings(sample_index: Settings, settings_factory: Callable[..., Settings], tmp_path: Path) -> Settings:
+    """Settings with the sample knowledge indexed and a fresh SQLite database of its own."""
+    return settings_factory(
+        CXBOT_DATA_DIR=sample_index.data_dir, DATABASE_URL=f"sqlite:///{tmp_path / 'teams.db'}",
+    )
+
+
+@pytest.fixture
+def teams_services(teams_settings: Settings) -> Services:
+    return build_services(teams_settings)
+
+
+@pytest.fixture
+async def client(teams_services: Services) -> AsyncIterator[TestClient[web.Request, web.Application]]:
+    server = TestServer(build_app(teams_services), host="127.0.0.1")
+    async with TestClient(server) as c:
+        yield c
