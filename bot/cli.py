@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from bot.ops import doctor as ops_doctor
 from bot.settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="cxbot: CX answers, pulses and digests.")
@@ -144,12 +145,19 @@ def serve() -> None:
     from aiohttp import web
 
     from bot.app import build_services
+    from bot.ops.logs import configure
     from bot.web.app import build_app
 
     cfg = settings()
-    logging.getLogger().setLevel(cfg.log_level.upper())
+    configure(cfg.log_level, json_logs=cfg.log_json)
     services = build_services(cfg)
-    web.run_app(build_app(services), host=cfg.host, port=cfg.port, print=None)
+    web.run_app(
+        build_app(services), host=cfg.host, port=cfg.port, print=None,
+        shutdown_timeout=cfg.shutdown_timeout + 5,
+    )
+
+
+ops_doctor.register(app)  # `cxbot doctor`
 
 
 def main() -> None:

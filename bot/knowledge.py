@@ -31,7 +31,9 @@ class Knowledge:
 
     @cached_property
     def retriever(self) -> Retriever:
-        return Retriever(self.store, self.embedder)
+        from bot.ops.metrics import timed_retrieval
+
+        return timed_retrieval(Retriever(self.store, self.embedder))
 
     @cached_property
     def writer(self) -> Writer | None:

@@ -20,6 +20,7 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, alias="DATABASE_URL")
     chroma_url: str | None = Field(default=None, alias="CHROMA_URL")
     collection: str = Field(default="cxbot-knowledge", alias="CXBOT_COLLECTION")
+    chroma_timeout: float = Field(default=10.0, alias="CHROMA_TIMEOUT")  # seconds per Chroma request
     embed_cache: Path | None = Field(default=None, alias="CXBOT_EMBED_CACHE")
 
     # embeddings and answering
@@ -42,6 +43,8 @@ class Settings(BaseSettings):
     port: int = Field(default=3978, alias="PORT")
     host: str = Field(default="0.0.0.0", alias="HOST")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    log_json: bool = Field(default=True, alias="CXBOT_LOG_JSON")
+    shutdown_timeout: float = Field(default=25.0, alias="CXBOT_SHUTDOWN_TIMEOUT")
     hash_key: SecretStr = Field(default=SecretStr("cxbot-local-development-key"), alias="CXBOT_HASH_KEY")
 
     # slack

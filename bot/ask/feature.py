@@ -11,6 +11,7 @@ from bot.ask.store import QuestionLog
 from bot.core.model import Text
 from bot.core.privacy import hash_user
 from bot.core.router import Turn
+from bot.ops import metrics
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -35,11 +36,16 @@ class AskFeature:
             return
         inbound = turn.inbound
         try:
-            answer = await asyncio.to_thread(self.services.knowledge.ask.answer, question, inbound.history)
+            with metrics.ANSWER_SECONDS.time():
+                answer = await asyncio.to_thread(self.services.knowledge.ask.answer, question, inbound.history)
         except Exception:
             log.exception("knowledge unavailable")
+            metrics.ANSWERS.labels("unavailable").inc()
             await turn.reply(UNAVAILABLE)
             return
+        metrics.ANSWERS.labels("answered" if answer.answered else "abstained").inc()
+        if not answer.answered:
+            metrics.ABSTENTIONS.inc()
         user_hash = hash_user(settings.hash_key.get_secret_value(), inbound.user.platform, inbound.user.id)
         qid = await asyncio.to_thread(
             self.log.record,
@@ -58,6 +64,7 @@ class AskFeature:
             return
         stored = await asyncio.to_thread(self.log.feedback, turn.args, 1 if positive else -1)
         if stored:
+            metrics.feedback(positive)
             await turn.reply(feedback_thanks(positive))
 
 
