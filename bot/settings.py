@@ -52,6 +52,7 @@ class Settings(BaseSettings):
     slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
     slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
     slack_api_url: str | None = Field(default=None, alias="SLACK_API_URL")
+    slack_workers: int = Field(default=4, ge=1, le=64, alias="SLACK_WORKERS")
 
     # teams
     microsoft_app_id: str = Field(default="", alias="MicrosoftAppId")

@@ -1,0 +1,55 @@
+"""The bolt AsyncApp: every listener acknowledges at once and queues the work for after the ack."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.slack.client import BotIdentity
+from bot.slack.translate import is_user_dm
+from bot.slack.work import SlackWork
+from bot.slack.workers import WorkQueue
+
+Payload = dict[str, Any]
+
+
+def build_bolt_app(client: AsyncWebClient, identity: BotIdentity, signing_secret: str | None,
+                   work: SlackWork, queue: WorkQueue) -> AsyncApp:
+    """An AsyncApp with `process_before_response`: the ack is the HTTP response, the work is queued."""
+    app = AsyncApp(
+        client=client,
+        authorize=identity.authorizer(),
+        signing_secret=signing_secret,
+        request_verification_enabled=signing_secret is not None,
+        process_before_response=True,
+        raise_error_for_unhandled_request=False,
+    )
+
+    @app.event("app_mention")
+    async def on_mention(body: Payload) -> None:
+        queue.submit(lambda: work.event_message(body))
+
+    @app.event("message")
+    async def on_message(body: Payload, event: Payload) -> None:
+        if is_user_dm(event):
+            queue.submit(lambda: work.event_message(body))
+
+    @app.event("app_home_opened")
+    async def on_home(event: Payload) -> None:
+        if event.get("tab", "home") == "home":
+            queue.submit(lambda: work.home(event))
+
+    @app.command(re.compile(r"^/"))
+    async def on_command(ack: Any, body: Payload) -> None:
+        await ack()
+        queue.submit(lambda: work.command(body))
+
+    @app.action(re.compile(r".*"))
+    async def on_action(ack: Any, body: Payload, action: Payload) -> None:
+        await ack()
+        queue.submit(lambda: work.action(body, action))
+
+    return app

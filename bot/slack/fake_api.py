@@ -1,0 +1,213 @@
+"""A fake Slack Web API on loopback that records every call (tests, benches, local runs).
+
+Point the bot at it with `SLACK_API_URL=http://127.0.0.1:PORT/api/`. It answers the methods cxbot
+uses, keeps posted thread replies so `conversations.replies` sees them, and answers 429 with
+`Retry-After` on demand (`rate_limit`). Run alone: `python -m bot.slack.fake_api --port 8099`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+log = logging.getLogger(__name__)
+
+JSON_FIELDS = ("blocks", "view", "files", "attachments")
+Args = dict[str, Any]
+
+
+@dataclass
+class Call:
+    """One recorded Web API call."""
+
+    method: str
+    args: Args
+    token: str | None
+    at: float = field(default_factory=time.time)
+    status: int = 200
+
+
+class FakeSlackAPI:
+    """Start with `await fake.start()`; `fake.url` is the base URL for the bot's client."""
+
+    def __init__(self, bot_user_id: str = "W111", bot_id: str = "B111", team_id: str = "T111") -> None:
+        self.bot_user_id, self.bot_id, self.team_id = bot_user_id, bot_id, team_id
+        self.calls: list[Call] = []
+        self.threads: dict[tuple[str, str], list[Args]] = {}
+        self.usergroups: list[Args] = []
+        self.uploads: dict[str, bytes] = {}
+        self._limits: dict[str, list[int]] = {}
+        self._ts = itertools.count(1)
+        self._changed = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+        self._methods: dict[str, Callable[[Args], Awaitable[Args]]] = {
+            "auth.test": self._auth_test, "chat.postMessage": self._post, "chat.postEphemeral": self._ephemeral,
+            "chat.update": self._update, "views.publish": self._view, "conversations.replies": self._replies,
+            "usergroups.list": self._usergroups, "users.info": self._user,
+            "files.getUploadURLExternal": self._upload_url, "files.completeUploadExternal": self._complete,
+        }
+
+    # ------------------------------------------------------------------ control
+    def rate_limit(self, method: str, times: int = 1, retry_after: int = 1) -> None:
+        """Answer the next `times` calls of `method` with 429 and `Retry-After: retry_after`."""
+        self._limits[method] = [times, retry_after]
+
+    def add_thread_message(self, channel: str, thread_ts: str, user: str, text: str, ts: str) -> None:
+        self.threads.setdefault((channel, thread_ts), []).append({"user": user, "text": text, "ts": ts,
+                                                                   "thread_ts": thread_ts, "type": "message"})
+
+    def called(self, method: str) -> list[Call]:
+        """Successful calls of one method, in order."""
+        return [c for c in self.calls if c.method == method and c.status == 200]
+
+    async def wait_for(self, method: str, count: int = 1, timeout: float = 15.0) -> list[Call]:
+        """Wait until `method` was called successfully `count` times."""
+        deadline = time.monotonic() + timeout
+        while len(self.called(method)) < count:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"{method}: {len(self.called(method))} of {count} calls")
+            self._changed.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._changed.wait(), min(left, 0.2))
+        return self.called(method)
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        app = web.Application(client_max_size=50 * 1024 * 1024)
+        app.router.add_route("*", "/api/{method}", self._handle)
+        app.router.add_post("/upload/{file_id}", self._upload)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        bound = self._runner.addresses[0]
+        self.url = f"http://{host}:{bound[1]}/api/"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    # ------------------------------------------------------------------ HTTP
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await _read_args(request)
+        auth = request.headers.get("Authorization", "")
+        call = Call(method, args, auth.removeprefix("Bearer ") or args.get("token"))
+        self.calls.append(call)
+        limit = self._limits.get(method)
+        if limit and limit[0] > 0:
+            limit[0] -= 1
+            call.status = 429
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                                     headers={"Retry-After": str(limit[1])})
+        handler = self._methods.get(method)
+        body = await handler(args) if handler else {"ok": False, "error": "unknown_method"}
+        self._changed.set()
+        return web.json_response(body)
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        self.uploads[request.match_info["file_id"]] = await request.read()
+        self.calls.append(Call("upload", {"file_id": request.match_info["file_id"]}, None))
+        self._changed.set()
+        return web.Response(text="OK - uploaded")
+
+    # ------------------------------------------------------------------ methods
+    def _next_ts(self) -> str:
+        return f"{int(time.time())}.{next(self._ts):06d}"
+
+    async def _auth_test(self, _args: Args) -> Args:
+        return {"ok": True, "url": "https://example.slack.com/", "team": "Example", "user": "cxbot",
+                "team_id": self.team_id, "user_id": self.bot_user_id, "bot_id": self.bot_id}
+
+    async def _post(self, args: Args) -> Args:
+        ts = self._next_ts()
+        message = {"type": "message", "text": args.get("text", ""), "ts": ts, "user": self.bot_user_id,
+                   "bot_id": self.bot_id, "blocks": args.get("blocks", [])}
+        if args.get("thread_ts"):
+            message["thread_ts"] = args["thread_ts"]
+            self.threads.setdefault((str(args.get("channel")), str(args["thread_ts"])), []).append(message)
+        return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": message}
+
+    async def _ephemeral(self, _args: Args) -> Args:
+        return {"ok": True, "message_ts": self._next_ts()}
+
+    async def _update(self, args: Args) -> Args:
+        return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts"), "text": args.get("text", "")}
+
+    async def _view(self, args: Args) -> Args:
+        return {"ok": True, "view": {"id": "V111", **(args.get("view") or {})}}
+
+    async def _replies(self, args: Args) -> Args:
+        key = (str(args.get("channel")), str(args.get("ts")))
+        return {"ok": True, "messages": list(self.threads.get(key, [])), "has_more": False}
+
+    async def _usergroups(self, _args: Args) -> Args:
+        return {"ok": True, "usergroups": self.usergroups}
+
+    async def _user(self, args: Args) -> Args:
+        uid = str(args.get("user", ""))
+        return {"ok": True, "user": {"id": uid, "name": uid.lower(), "real_name": f"User {uid}",
+                                     "profile": {"display_name": uid.lower()}}}
+
+    async def _upload_url(self, _args: Args) -> Args:
+        file_id = f"F{next(self._ts):08d}"
+        return {"ok": True, "file_id": file_id, "upload_url": self.url.replace("/api/", f"/upload/{file_id}")}
+
+    async def _complete(self, args: Args) -> Args:
+        files = [{"id": f.get("id"), "title": f.get("title")} for f in args.get("files") or []]
+        return {"ok": True, "files": files}
+
+
+async def _read_args(request: web.Request) -> Args:
+    args: Args = dict(request.query)
+    if request.content_type == "application/json":
+        try:
+            data = await request.json()
+        except ValueError:
+            data = {}
+        args.update(data if isinstance(data, dict) else {})
+    elif request.can_read_body:
+        form = await request.post()
+        args.update({k: v for k, v in form.items() if isinstance(v, str)})
+    for key in JSON_FIELDS:
+        if isinstance(args.get(key), str):
+            with contextlib.suppress(ValueError):
+                args[key] = json.loads(args[key])
+    return args
+
+
+def main() -> None:
+    """Run the fake on a fixed port and log every call."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--port", type=int, default=8099)
+    port = parser.parse_args().port
+    logging.basicConfig(level=logging.INFO)
+
+    async def run() -> None:
+        fake = FakeSlackAPI()
+        log.info("fake Slack Web API at %s", await fake.start(port=port))
+        seen = 0
+        while True:
+            await asyncio.sleep(0.5)
+            for call in fake.calls[seen:]:
+                log.info("%s %s", call.method, json.dumps(call.args)[:300])
+            seen = len(fake.calls)
+
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    main()

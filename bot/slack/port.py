@@ -1,0 +1,113 @@
+"""The Slack chat port: neutral messages out through the Web API.
+
+Replies to mentions go into the thread, DM replies into the DM, and private replies (`/cx` commands,
+button feedback) are ephemeral, visible only to the person who asked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from dataclasses import replace
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.ask.cards import SHARE
+from bot.core.model import Actions, Card, Conversation, Image, Inbound, InboundKind, MessageRef, Outbound
+from bot.slack.blocks import Rendered, render
+from bot.slack.shared import PrivateAnswers, Shareable
+
+log = logging.getLogger(__name__)
+
+
+def without_share(card: Card) -> Card:
+    """The card as it should look once shared publicly: no "Share in channel" button."""
+    blocks = tuple(
+        Actions(tuple(b for b in blk.buttons if b.action != SHARE)) if isinstance(blk, Actions) else blk
+        for blk in card.blocks
+    )
+    return replace(card, blocks=tuple(b for b in blocks if not (isinstance(b, Actions) and not b.buttons)))
+
+
+def _shareable(out: Outbound) -> bool:
+    return isinstance(out, Card) and "question_id" in out.meta and any(
+        isinstance(b, Actions) and any(x.action == SHARE for x in b.buttons) for b in out.blocks
+    )
+
+
+class SlackPort:
+    """ChatPort over an AsyncWebClient (one shared client and HTTP session for the whole process)."""
+
+    def __init__(self, client: AsyncWebClient, answers: PrivateAnswers | None = None,
+                 response_url: str | None = None) -> None:
+        self.client = client
+        self.answers = answers
+        self.response_url = response_url
+
+    def for_command(self, response_url: str | None) -> SlackPort:
+        """A port for one slash command: its `response_url` is the fallback where the bot is not a member."""
+        return SlackPort(self.client, self.answers, response_url)
+
+    async def reply(self, to: Inbound, out: Outbound) -> MessageRef | None:
+        if to.private or to.kind is InboundKind.ACTION:
+            return await self._ephemeral(to, out)
+        return await self.post(to.conversation, out)
+
+    async def post(self, conversation: Conversation, out: Outbound) -> MessageRef | None:
+        rendered = render(out)
+        args = _message_args(rendered)
+        resp = await self.client.chat_postMessage(channel=conversation.id, thread_ts=conversation.thread, **args)
+        ref = MessageRef(conversation, str(resp.get("ts", "")))
+        await self._upload(conversation, rendered.uploads)
+        return ref
+
+    async def post_blocks(self, conversation: Conversation, blocks: list[dict[str, Any]], text: str) -> MessageRef:
+        """Post already rendered Block Kit blocks (a shared private answer)."""
+        resp = await self.client.chat_postMessage(
+            channel=conversation.id, thread_ts=conversation.thread, text=text, blocks=blocks, unfurl_links=False,
+        )
+        return MessageRef(conversation, str(resp.get("ts", "")))
+
+    async def update(self, ref: MessageRef, out: Outbound) -> None:
+        rendered = render(out)
+        await self.client.chat_update(channel=ref.conversation.id, ts=ref.id, **_message_args(rendered))
+
+    async def _ephemeral(self, to: Inbound, out: Outbound) -> MessageRef | None:
+        rendered = render(out)
+        conv = to.conversation
+        if rendered.uploads:
+            log.info("images are not sent in private replies", extra={"count": len(rendered.uploads)})
+        if isinstance(out, Card) and _shareable(out) and self.answers is not None:
+            public = render(without_share(out))
+            item = Shareable(conv.id, conv.thread, to.user.id, public.blocks, public.text)
+            await asyncio.to_thread(self.answers.save, out.meta["question_id"], item)
+        try:
+            resp = await self.client.chat_postEphemeral(
+                channel=conv.id, user=to.user.id, thread_ts=conv.thread, **_message_args(rendered),
+            )
+        except SlackApiError as exc:
+            if not self.response_url or exc.response.get("error") not in ("channel_not_found", "not_in_channel"):
+                raise
+            webhook = AsyncWebhookClient(self.response_url, session=self.client.session)
+            await webhook.send(text=rendered.text, blocks=rendered.blocks, response_type="ephemeral")
+            return None
+        return MessageRef(conv, str(resp.get("message_ts", "")))
+
+    async def _upload(self, conversation: Conversation, images: list[Image]) -> None:
+        for n, image in enumerate(images, 1):
+            name = re.sub(r"[^a-z0-9]+", "-", (image.title or image.alt or "image").lower()).strip("-")[:60]
+            await self.client.files_upload_v2(
+                file=image.data, filename=f"{name or 'image'}-{n}.png", title=image.title or image.alt,
+                alt_txt=image.alt[:1000], channel=conversation.id, thread_ts=conversation.thread,
+            )
+
+
+def _message_args(rendered: Rendered) -> dict[str, Any]:
+    args: dict[str, Any] = {"text": rendered.text or " "}
+    if rendered.blocks:
+        args["blocks"] = rendered.blocks
+    return args

@@ -1,0 +1,103 @@
+"""Slack payloads as neutral inbound events: pure functions over the JSON Slack sends."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from bot.core.model import Conversation, ConversationKind, Inbound, InboundKind, User
+
+_MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+SKIPPED_SUBTYPES = frozenset({"bot_message", "message_changed", "message_deleted", "channel_join", "channel_leave"})
+
+Payload = dict[str, Any]
+
+
+def strip_mentions(text: str, bot_user_id: str | None = None) -> str:
+    """Text without the bot's mention (all leading mentions if the bot id is unknown)."""
+    if bot_user_id:
+        text = re.sub(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", " ", text)
+    else:
+        text = re.sub(rf"^\s*(?:{_MENTION.pattern}\s*)+", " ", text)
+    return " ".join(text.split())
+
+
+def kind_of(channel: str, channel_type: str | None = None) -> ConversationKind:
+    if channel_type == "im" or channel.startswith("D"):
+        return "dm"
+    if channel_type == "mpim" or channel.startswith("G"):
+        return "group"
+    return "channel"
+
+
+def _user(user_id: str, groups: tuple[str, ...] = ()) -> User:
+    return User(platform="slack", id=user_id, groups=groups)
+
+
+def from_mention(event: Payload, team: str | None, bot_user_id: str | None) -> Inbound:
+    """An app_mention: answered in the thread it started or belongs to."""
+    channel = str(event.get("channel", ""))
+    thread = str(event.get("thread_ts") or event.get("ts") or "") or None
+    conv = Conversation("slack", channel, kind_of(channel, event.get("channel_type")), thread, team)
+    text = strip_mentions(str(event.get("text", "")), bot_user_id)
+    return Inbound(InboundKind.MESSAGE, conv, _user(str(event.get("user", ""))), text=text,
+                   message_id=str(event.get("ts", "")) or None)
+
+
+def is_user_dm(event: Payload) -> bool:
+    """A DM a person wrote (not the bot's own messages, edits or joins)."""
+    return (
+        event.get("channel_type") == "im"
+        and not event.get("bot_id")
+        and event.get("subtype") not in SKIPPED_SUBTYPES
+        and bool(event.get("user"))
+        and isinstance(event.get("text"), str)
+    )
+
+
+def from_dm(event: Payload, team: str | None, bot_user_id: str | None) -> Inbound:
+    """A direct message: answered in the DM (in its thread if it was written in one)."""
+    channel = str(event.get("channel", ""))
+    conv = Conversation("slack", channel, "dm", event.get("thread_ts"), team)
+    text = strip_mentions(str(event.get("text", "")), bot_user_id)
+    return Inbound(InboundKind.MESSAGE, conv, _user(str(event.get("user", ""))), text=text,
+                   message_id=str(event.get("ts", "")) or None)
+
+
+def from_command(body: Payload) -> Inbound:
+    """A `/cx ...` slash command: private, answered ephemerally."""
+    channel = str(body.get("channel_id", ""))
+    conv = Conversation("slack", channel, kind_of(channel), None, body.get("team_id"))
+    user = User(platform="slack", id=str(body.get("user_id", "")), name=str(body.get("user_name", "")))
+    return Inbound(InboundKind.COMMAND, conv, user, text=str(body.get("text", "")).strip(), private=True)
+
+
+def from_block_action(body: Payload, action: Payload) -> Inbound:
+    """A button click on one of our messages."""
+    container = body.get("container") or {}
+    message = body.get("message") or {}
+    channel = str((body.get("channel") or {}).get("id") or container.get("channel_id") or "")
+    thread = message.get("thread_ts") or container.get("thread_ts")
+    conv = Conversation("slack", channel, kind_of(channel), thread, (body.get("team") or {}).get("id"))
+    who = body.get("user") or {}
+    user = User(platform="slack", id=str(who.get("id", "")), name=str(who.get("username") or who.get("name") or ""))
+    return Inbound(
+        InboundKind.ACTION, conv, user,
+        action=str(action.get("action_id", "")), value=str(action.get("value", "")),
+        message_id=container.get("message_ts") or message.get("ts"),
+        private=bool(container.get("is_ephemeral")),
+    )
+
+
+def thread_history(messages: list[Payload], current_ts: str | None, bot_user_id: str | None) -> tuple[str, ...]:
+    """What people wrote earlier in a thread, oldest first: no bot messages, not the current one."""
+    history: list[str] = []
+    for msg in sorted(messages, key=lambda m: float(m.get("ts") or 0)):
+        if msg.get("bot_id") or msg.get("subtype") or msg.get("ts") == current_ts:
+            continue
+        if bot_user_id and msg.get("user") == bot_user_id:
+            continue
+        text = strip_mentions(str(msg.get("text", "")), bot_user_id)
+        if text:
+            history.append(text)
+    return tuple(history)

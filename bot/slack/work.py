@@ -1,0 +1,103 @@
+"""What happens after the acknowledgement: de-duplicate, translate, add context, dispatch to the router."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from bot.ask.cards import SHARE
+from bot.core.model import Conversation, Inbound, Text, User
+from bot.core.privacy import hash_user
+from bot.slack import translate
+from bot.slack.client import BotIdentity
+from bot.slack.groups import UserGroups
+from bot.slack.home import home_view
+from bot.slack.port import SlackPort
+from bot.slack.seen import SeenEvents
+from bot.slack.shared import PrivateAnswers
+
+if TYPE_CHECKING:
+    from bot.app import Services
+
+log = logging.getLogger(__name__)
+
+Payload = dict[str, Any]
+SORRY = Text("Sorry, something went wrong while answering. Please try again in a minute.")
+GONE = Text("That answer is no longer available to share. Please ask again with `/cx`.")
+
+
+class SlackWork:
+    """The jobs the queue workers run, one per acknowledged request."""
+
+    def __init__(self, services: Services, port: SlackPort, identity: BotIdentity, groups: UserGroups,
+                 seen: SeenEvents, answers: PrivateAnswers) -> None:
+        self.services = services
+        self.port = port
+        self.identity = identity
+        self.groups = groups
+        self.seen = seen
+        self.answers = answers
+
+    async def event_message(self, body: Payload) -> None:
+        """An app_mention or a DM: answered once per `event_id`, with the thread as history."""
+        event = body.get("event") or {}
+        event_id = str(body.get("event_id") or "")
+        if event_id and not await asyncio.to_thread(self.seen.claim, event_id):
+            log.info("duplicate event ignored", extra={"event_id": event_id})
+            return
+        bot = self.identity.user_id
+        if event.get("type") == "app_mention":
+            inbound = translate.from_mention(event, body.get("team_id"), bot)
+        else:
+            inbound = translate.from_dm(event, body.get("team_id"), bot)
+        thread = event.get("thread_ts")
+        if thread and thread != event.get("ts"):
+            inbound = replace(inbound, history=await self._history(inbound.conversation.id, thread, event.get("ts")))
+        await self._dispatch(inbound, self.port)
+
+    async def command(self, body: Payload) -> None:
+        await self._dispatch(translate.from_command(body), self.port.for_command(body.get("response_url")))
+
+    async def action(self, body: Payload, action: Payload) -> None:
+        inbound = translate.from_block_action(body, action)
+        if inbound.action == SHARE:
+            await self.share(inbound)
+            return
+        await self._dispatch(inbound, self.port)
+
+    async def share(self, inbound: Inbound) -> None:
+        """Post a private answer publicly where it was asked, exactly as the asker saw it."""
+        item = await asyncio.to_thread(self.answers.get, inbound.value)
+        if item is None:
+            await self.port.reply(inbound, GONE)
+            return
+        note = {"type": "context", "elements": [{"type": "mrkdwn", "text": f"<@{inbound.user.id}> shared an answer from cxbot"}]}
+        where = Conversation("slack", item.channel, translate.kind_of(item.channel), item.thread)
+        await self.port.post_blocks(where, [note, *item.blocks], item.text)
+
+    async def home(self, event: Payload) -> None:
+        user = User("slack", str(event.get("user", "")))
+        user = replace(user, groups=await self.groups.of(user.id))
+        view = await home_view(self.services.router, self.services.extras, user)
+        await self.port.client.views_publish(user_id=user.id, view=view)
+
+    async def _history(self, channel: str, thread: str, current: str | None) -> tuple[str, ...]:
+        try:
+            resp = await self.port.client.conversations_replies(channel=channel, ts=thread, limit=50)
+        except Exception as exc:
+            log.warning("thread history unavailable", extra={"error": type(exc).__name__})
+            return ()
+        return translate.thread_history(list(resp.get("messages") or []), current, self.identity.user_id)
+
+    async def _dispatch(self, inbound: Inbound, port: SlackPort) -> None:
+        inbound = replace(inbound, user=replace(inbound.user, groups=await self.groups.of(inbound.user.id)))
+        try:
+            await self.services.router.dispatch(inbound, port)
+        except Exception:
+            key = self.services.settings.hash_key.get_secret_value()
+            log.exception("handling a slack request failed",
+                          extra={"user": hash_user(key, "slack", inbound.user.id), "kind": inbound.kind.value})
+            if inbound.kind.value != "action":
+                await port.reply(inbound, SORRY)
