@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 # Each module has `register(services: Services) -> None`: it adds its commands, actions and jobs.
 FEATURES = [
     "bot.ask.feature",
+    "bot.pulse.feature",
 ]
 
 

@@ -108,6 +108,7 @@ def chat(
     cfg = settings()
     services = build_services(cfg)
     port = ConsolePort(out, save_image=_image_saver(cfg))
+    services.extras.setdefault("ports", {})["console"] = port  # pulses post and close without a turn
     lines = [" ".join(question)] if question else None
 
     def read() -> str | None:
@@ -158,6 +159,9 @@ def serve() -> None:
 
 
 ops_doctor.register(app)  # `cxbot doctor`
+
+
+app.add_typer(__import__("bot.pulse.cli", fromlist=["app"]).app, name="pulse")  # `cxbot pulse ...`
 
 
 def main() -> None:

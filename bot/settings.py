@@ -64,6 +64,14 @@ class Settings(BaseSettings):
     evangelists: str = Field(default="", alias="CXBOT_EVANGELISTS")
     anonymity_k: int = Field(default=3, alias="CXBOT_ANONYMITY_K")
     timezone: str = Field(default="UTC", alias="CXBOT_TIMEZONE")
+    pulse_templates: Path | None = Field(default=None, alias="CXBOT_PULSE_TEMPLATES")
+    pulse_duration: str = Field(default="3d", alias="CXBOT_PULSE_DURATION")
+    pulse_lang: str = Field(default="en", alias="CXBOT_PULSE_LANG")
+    pulse_remind_below: int = Field(default=5, alias="CXBOT_PULSE_REMIND_BELOW")
+    pulse_remind_at: float = Field(default=0.5, ge=0.0, le=1.0, alias="CXBOT_PULSE_REMIND_AT")
+    pulse_tick_seconds: float = Field(default=15.0, gt=0, alias="CXBOT_PULSE_TICK_SECONDS")
+    pulse_refresh_seconds: float = Field(default=2.0, ge=0, alias="CXBOT_PULSE_REFRESH_SECONDS")
+    pulse_chart: bool = Field(default=True, alias="CXBOT_PULSE_CHART")
 
     @property
     def db_url(self) -> str:
