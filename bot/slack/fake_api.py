@@ -47,6 +47,7 @@ class FakeSlackAPI:
         self.usergroups: list[Args] = []
         self.uploads: dict[str, bytes] = {}
         self._limits: dict[str, list[int]] = {}
+        self.errors: dict[str, str] = {}
         self._ts = itertools.count(1)
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -62,6 +63,10 @@ class FakeSlackAPI:
     def rate_limit(self, method: str, times: int = 1, retry_after: int = 1) -> None:
         """Answer the next `times` calls of `method` with 429 and `Retry-After: retry_after`."""
         self._limits[method] = [times, retry_after]
+
+    def fail(self, method: str, error: str = "missing_scope") -> None:
+        """Answer every call of `method` with `{"ok": false, "error": error}`."""
+        self.errors[method] = error
 
     def add_thread_message(self, channel: str, thread_ts: str, user: str, text: str, ts: str) -> None:
         self.threads.setdefault((channel, thread_ts), []).append({"user": user, "text": text, "ts": ts,
@@ -114,7 +119,10 @@ class FakeSlackAPI:
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
                                      headers={"Retry-After": str(limit[1])})
         handler = self._methods.get(method)
-        body = await handler(args) if handler else {"ok": False, "error": "unknown_method"}
+        if method in self.errors:
+            body: Args = {"ok": False, "error": self.errors[method]}
+        else:
+            body = await handler(args) if handler else {"ok": False, "error": "unknown_method"}
         self._changed.set()
         return web.json_response(body)
 
