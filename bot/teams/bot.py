@@ -12,7 +12,7 @@ import logging
 from typing import Any
 
 from botbuilder.core import ActivityHandler, InvokeResponse, TurnContext
-from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, DeliveryModes
 
 from bot.core.model import Inbound, Text
 from bot.core.privacy import hash_user
@@ -56,8 +56,12 @@ class CxTeamsBot(ActivityHandler):  # type: ignore[misc]
         inbound = to_inbound(turn_context.activity)
         if inbound is None:
             return
+        port = TurnPort(self.port, turn_context)
+        if turn_context.activity.delivery_mode == DeliveryModes.expect_replies:
+            await self._dispatch(inbound, port)  # the replies travel back in the HTTP response
+            return
         await turn_context.send_activity(Activity(type=ActivityTypes.typing))
-        task = asyncio.create_task(self._dispatch(inbound, TurnPort(self.port, turn_context)))
+        task = asyncio.create_task(self._dispatch(inbound, port))
         self.pending.add(task)
         task.add_done_callback(self.pending.discard)
 

@@ -78,7 +78,7 @@ class MessagesRoute:
         self.adapter = adapter
         self.bot = bot
 
-    async def __call__(self, request: web.Request) -> web.Response:
+    async def handle(self, request: web.Request) -> web.Response:
         if "application/json" not in request.headers.get("Content-Type", ""):
             return web.json_response({"error": "expected application/json"}, status=415)
         parsed = parse_activity(await request.read())
@@ -116,7 +116,7 @@ def mount(app: web.Application, services: Services) -> bool:
     port = TeamsPort(adapter, store, config.APP_ID)
     bot = CxTeamsBot(services.router, port, store, settings.hash_key.get_secret_value())
     app[TEAMS_BOT] = bot
-    app.router.add_post("/api/messages", MessagesRoute(auth, adapter, bot))
+    app.router.add_post("/api/messages", MessagesRoute(auth, adapter, bot).handle)
     services.extras.setdefault("ports", {})["teams"] = port
     services.extras["teams_conversations"] = store
 

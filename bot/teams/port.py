@@ -69,6 +69,7 @@ class TeamsPort:
         sent: list[str] = []
 
         async def logic(ctx: TurnContext) -> None:
+            ctx.on_send_activities(_as_new_post)
             activity = to_activity(out, ctx.activity.channel_id)
             response = await ctx.send_activity(activity)
             if response is not None and response.id:
@@ -84,6 +85,13 @@ class TeamsPort:
             await _update(self, ctx, ref, out)
 
         await self._continue(ref.conversation, logic)
+
+
+async def _as_new_post(_ctx: TurnContext, activities: list[Activity], send: Any) -> Any:
+    """A proactive post starts a new message: it replies to nothing (not to the continuation event)."""
+    for activity in activities:
+        activity.reply_to_id = None
+    return await send()
 
 
 async def _update(base: TeamsPort, ctx: TurnContext, ref: MessageRef, out: Outbound) -> None:

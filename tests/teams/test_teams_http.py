@@ -145,3 +145,17 @@ async def test_auth_on_rejects_missing_or_invalid_tokens_with_401(
     assert resp.status == 401
     assert connector.calls == []
     assert stored_rows(services) == (0, 0)
+
+
+async def test_expect_replies_returns_the_answer_in_the_response(
+    client: Client, connector: Connector, fixture_activity: Callable[[str], dict[str, Any]],
+) -> None:
+    activity = fixture_activity("message_personal.json")
+    activity.update(text="help", deliveryMode="expectReplies")
+
+    resp = await client.post("/api/messages", json=activity)
+
+    assert resp.status == 200
+    [reply] = (await resp.json())["activities"]
+    assert "Here is what I can do" in reply["text"]
+    assert connector.messages() == []
