@@ -60,6 +60,23 @@ def stems(text: str, langs: tuple[str, ...] = ("en", "de")) -> list[str]:
 _SENT = re.compile(r"(?<=[.!?])[\"”“)]?\s+(?=[A-ZÄÖÜ0-9„\"“(*])|\n+")
 
 
+_ORDINAL = re.compile(r"(?:^|\s)(?:\d{1,2}|[A-Za-z]|z\.B|bzw|ca|Nr|vgl|Dr|Prof|e\.g|i\.e|etc)\.$")
+
+
 def sentences(text: str) -> list[str]:
-    parts = [p.strip() for p in _SENT.split(text)]
-    return [p for p in parts if p and len(p) > 1]
+    """Split into sentences, keeping '16. März', 'z.B.' and list items whole."""
+    out: list[str] = []
+    for part in (p.strip() for p in _SENT.split(text)):
+        if not part:
+            continue
+        if out and _ORDINAL.search(out[-1]):
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    return [p for p in out if len(p) > 1]
+
+
+def is_heading_like(sentence: str) -> bool:
+    """A title, caption or credit line rather than a sentence that says something."""
+    s = sentence.strip().lstrip("-*# ").strip()
+    return not s.endswith((".", "!", "?", ":", "…", '"', "“", ")")) and len(s.split()) < 9

@@ -7,13 +7,18 @@ instruction: the answer is a selection of source sentences, each marked with its
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 from bot.search.retriever import Passage
-from bot.text import sentences, stems
+from bot.text import is_heading_like, sentences, stems
 
-MAX_SENTENCES = 4
-MAX_CHARS = 900
+MAX_SENTENCES = 6
+MAX_CHARS = 1000
+RANK_PRIOR = (0.6, 0.45, 0.35, 0.25, 0.2)
+NUMBER_CUE = re.compile(
+    r"\b(how (many|much|long|often|soon)|wie (viele?|lange|oft|hoch)|wann|when|percent|prozent)\b", re.I
+)
 
 
 def _weights(question: str, passages: Sequence[Passage]) -> dict[str, float]:
@@ -25,18 +30,27 @@ def _weights(question: str, passages: Sequence[Passage]) -> dict[str, float]:
 
 
 def select(question: str, passages: Sequence[Passage], cites: Sequence[int]) -> list[tuple[int, str]]:
-    """Pick (citation, sentence) pairs, best passages first, in reading order within a passage."""
+    """Pick (citation, sentence) pairs: the best passages' sentences that share the question's words.
+
+    A sentence's score is its share of the question's (rarity-weighted) words plus a prior from its
+    passage's rank, so across languages, where words are not shared, the best passages speak.
+    """
     weights = _weights(question, passages)
+    total = sum(weights.values()) or 1.0
+    wants_number = bool(NUMBER_CUE.search(question))
     scored: list[tuple[float, int, int, str]] = []
+    seen: set[str] = set()
     for rank, p in enumerate(passages):
-        sents = sentences(p.text)
-        for pos, sent in enumerate(sents):
-            if len(sent) < 25:
+        for pos, sent in enumerate(sentences(p.text)):
+            key = sent.lower()
+            if len(sent) < 20 or key in seen or is_heading_like(sent):
                 continue
+            seen.add(key)
             toks = set(stems(sent))
-            overlap = sum(w for t, w in weights.items() if t in toks)
-            prior = 1.0 / (1 + rank) + 0.15 / (1 + pos)
-            scored.append((overlap + prior, rank, pos, f"{sent}"))
+            overlap = sum(w for t, w in weights.items() if t in toks) / total
+            prior = RANK_PRIOR[rank] if rank < len(RANK_PRIOR) else 0.1
+            bonus = 0.15 if wants_number and any(ch.isdigit() for ch in sent) else 0.0
+            scored.append((overlap + prior + bonus, rank, pos, sent))
     scored.sort(key=lambda x: -x[0])
     chosen: list[tuple[float, int, int, str]] = []
     used = 0

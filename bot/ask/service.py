@@ -9,7 +9,7 @@ from typing import Protocol
 from bot.ask.answer import Answer, Source
 from bot.ask.extractive import compose
 from bot.search.retriever import Passage, Retriever
-from bot.text import detect_lang
+from bot.text import detect_lang, stems
 
 log = logging.getLogger(__name__)
 
@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 class Writer(Protocol):
     """Writes an answer from numbered passages (the LLM path). Returns None to fall back to quoting."""
 
-    def write(self, question: str, passages: list[Passage], lang: str) -> str | None: ...
+    def write(self, question: str, passages: list[Passage], cites: list[int], lang: str) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -55,16 +55,38 @@ class AskService:
         self.policy = policy or Policy()
         self.contact = contact
         self.max_chars = max_chars
+        self.last_features: dict[str, float] = {}
 
-    def covered(self, passages: list[Passage]) -> bool:
-        return bool(passages) and passages[0].dense >= self.policy.min_dense
+    def features(self, question: str, passages: list[Passage]) -> dict[str, float]:
+        """Signals for deciding whether the knowledge covers the question."""
+        if not passages:
+            return {"dense": 0.0, "margin": 0.0, "coverage": 0.0, "xling": 0.0}
+        top = passages[0]
+        dense = sorted((p.dense for p in passages), reverse=True)
+        tail = dense[5:20] or dense[-1:]
+        q = [t for t in dict.fromkeys(stems(question))]
+        doc_text = " ".join(p.text + " " + str(p.meta.get("title", "")) for p in passages[:12] if p.doc == top.doc)
+        have = set(stems(doc_text))
+        idf = self.retriever.idf
+        total = sum(idf(t) for t in q) or 1.0
+        coverage = sum(idf(t) for t in q if t in have) / total
+        return {
+            "dense": dense[0],
+            "margin": dense[0] - sum(tail) / len(tail),
+            "coverage": coverage,
+            "xling": float(top.meta.get("lang") != detect_lang(question)),
+        }
+
+    def covered(self, f: dict[str, float]) -> bool:
+        return f["dense"] >= self.policy.min_dense
 
     def answer(self, question: str, history: tuple[str, ...] = ()) -> Answer:
         question = " ".join(question.split())[: self.max_chars]
         lang = detect_lang(question)
         query = question if not history else f"{history[-1][:500]} {question}"
         passages = self.retriever.search(query) if question else []
-        if not self.covered(passages):
+        self.last_features = self.features(question, passages)
+        if not passages or not self.covered(self.last_features):
             contact = self.contact if lang == "en" else CONTACT_DE
             return Answer(question, NO_ANSWER[lang].format(contact=contact), False, [], lang)
         docs = rank_documents(passages)[: self.policy.max_sources]
@@ -79,7 +101,7 @@ class AskService:
         text = None
         if self.writer is not None:
             try:
-                text = self.writer.write(question, chosen, lang)
+                text = self.writer.write(question, chosen, cites, lang)
             except Exception as exc:  # the model is optional: quoting still answers
                 log.warning("llm failed, answering extractively", extra={"error": type(exc).__name__})
         if not text:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from langchain_text_splitters import RecursiveCharacterTextSplitter
@@ -9,8 +10,8 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from bot.ingest.loaders import Document, Section
 from bot.text import detect_lang
 
-CHUNK_CHARS = 900
-OVERLAP = 150
+CHUNK_CHARS = int(os.environ.get("CXBOT_CHUNK_CHARS", "450"))
+OVERLAP = int(os.environ.get("CXBOT_CHUNK_OVERLAP", "80"))
 MIN_SECTION = 250
 
 

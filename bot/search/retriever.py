@@ -38,11 +38,12 @@ class Passage:
 
 @dataclass(frozen=True)
 class Tuning:
-    dense_k: int = 40
+    dense_k: int = 100
     keyword_k: int = 40
     keyword_weight: float = 0.06
     cross_lang_keyword: float = 0.25
     keyword_floor: float = 8.0
+    cross_lang_bonus: float = 0.03
 
 
 class Retriever:
@@ -71,6 +72,10 @@ class Retriever:
             self._ids, self._texts, self._metas = ids, texts, metas
             self._version = version
 
+    def idf(self, stem: str) -> float:
+        """How rare a stem is in the index (unknown stems count as rare)."""
+        return self._keyword.idf(stem)
+
     def search(self, question: str) -> list[Passage]:
         self.refresh()
         t = self.tuning
@@ -97,7 +102,8 @@ class Retriever:
         scale = max(top_kw, t.keyword_floor)
         for p in found.values():
             weight = t.keyword_weight if p.meta.get("lang") == qlang else t.keyword_weight * t.cross_lang_keyword
-            p.score = p.dense + weight * (p.keyword / scale)
+            bonus = 0.0 if p.meta.get("lang") == qlang else t.cross_lang_bonus
+            p.score = p.dense + bonus + weight * (p.keyword / scale)
         return sorted(found.values(), key=lambda p: -p.score)
 
     def _dense_for(self, ids: list[str], qvec: Any) -> dict[str, float]:
