@@ -18,6 +18,7 @@ from botbuilder.schema import Activity, ActivityTypes, Attachment, ConversationR
 
 from bot.core.model import Card, Conversation, Inbound, MessageRef, Outbound, Text
 from bot.teams.adaptive import CONTENT_TYPE, adaptive_card, fallback_text, without_actions
+from bot.teams.inbound import THREAD
 from bot.teams.store import ConversationStore
 
 log = logging.getLogger(__name__)
@@ -121,6 +122,9 @@ class TurnPort:
         return await self.base.post(conversation, out)
 
     async def update(self, ref: MessageRef, out: Outbound) -> None:
+        if ref.conversation.id != self.ctx.activity.conversation.id.partition(THREAD)[0]:
+            await self.base.update(ref, out)  # a message elsewhere: through its stored reference
+            return
         await _update(self.base, self.ctx, ref, out)
 
 

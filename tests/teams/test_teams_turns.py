@@ -155,3 +155,22 @@ async def test_update_in_a_turn_edits_the_message(
 
     [(path, body)] = connector.updates()
     assert body["text"] == "final" and path.endswith(f"/activities/{body['id']}")
+
+
+async def test_update_of_a_message_elsewhere_goes_through_its_stored_reference(
+    client: Client, connector: Connector, fixture_activity: Callable[[str], dict[str, Any]], teams_services: Services,
+) -> None:
+    from bot.core.router import Turn
+
+    await ask(client, connector, fixture_activity("message_channel_mention.json"))  # the channel is known
+
+    async def close(turn: Turn) -> None:
+        """Updates a card in the channel from a personal chat."""
+        await turn.port.update(MessageRef(Conversation("teams", CHANNEL, "channel"), "card-9"), Text("closed"))
+
+    teams_services.router.add_command("close", close)
+
+    await ask(client, connector, {**fixture_activity("message_personal.json"), "text": "close"})
+
+    [(path, body)] = connector.updates()
+    assert path == f"/v3/conversations/{CHANNEL}/activities/card-9" and body["text"] == "closed"
