@@ -43,10 +43,21 @@ class BotConfig:
 
 
 def bot_config(settings: Settings) -> BotConfig:
-    return BotConfig(
-        APP_ID=settings.microsoft_app_id, APP_PASSWORD=settings.microsoft_app_password.get_secret_value(),
-        APP_TYPE=settings.microsoft_app_type or "MultiTenant", APP_TENANTID=settings.microsoft_app_tenant_id,
+    """botbuilder's configuration from our settings; ValueError names a setting that is missing."""
+    config = BotConfig(
+        APP_ID=settings.microsoft_app_id.strip(),
+        APP_PASSWORD=settings.microsoft_app_password.get_secret_value(),
+        APP_TYPE=settings.microsoft_app_type.strip() or "MultiTenant",
+        APP_TENANTID=settings.microsoft_app_tenant_id.strip(),
     )
+    kind = config.APP_TYPE.lower()
+    if kind not in ("multitenant", "singletenant", "userassignedmsi"):
+        raise ValueError("MicrosoftAppType must be MultiTenant, SingleTenant or UserAssignedMSI")
+    if kind != "multitenant" and not (config.APP_ID and config.APP_TENANTID):
+        raise ValueError(f"MicrosoftAppType={config.APP_TYPE} needs MicrosoftAppId and MicrosoftAppTenantId")
+    if kind == "singletenant" and not config.APP_PASSWORD:
+        raise ValueError("MicrosoftAppType=SingleTenant needs MicrosoftAppPassword")
+    return config
 
 
 def parse_activity(raw: bytes) -> Activity | str:
@@ -104,11 +115,13 @@ def mount(app: web.Application, services: Services) -> bool:
     """Add `POST /api/messages` (Teams is always mountable) and offer the Teams port to features."""
     settings = services.settings
     config = bot_config(settings)
-    if not config.APP_ID or not config.APP_PASSWORD:
+    if not config.APP_ID:
         log.warning(
             "Teams runs UNAUTHENTICATED: MicrosoftAppId/MicrosoftAppPassword are empty; "
             "use this only for local development (Agents Playground, emulator)"
         )
+    elif not config.APP_PASSWORD and config.APP_TYPE.lower() == "multitenant":
+        log.warning("MicrosoftAppPassword is empty: requests are authenticated but replies cannot get a token")
     auth = ConfigurationBotFrameworkAuthentication(config)
     adapter = CloudAdapter(auth)
     adapter.on_turn_error = _on_error

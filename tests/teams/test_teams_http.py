@@ -159,3 +159,31 @@ async def test_expect_replies_returns_the_answer_in_the_response(
     [reply] = (await resp.json())["activities"]
     assert "Here is what I can do" in reply["text"]
     assert connector.messages() == []
+
+
+def test_unauthenticated_mode_is_announced_in_the_log(
+    teams_services: Services, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("WARNING", logger="bot.teams.edge"):
+        build_app(teams_services)
+
+    assert "UNAUTHENTICATED" in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"MicrosoftAppType": "Something"}, "MicrosoftAppType must be"),
+        ({"MicrosoftAppType": "SingleTenant", "MicrosoftAppId": "a", "MicrosoftAppPassword": "p"},
+         "needs MicrosoftAppId and MicrosoftAppTenantId"),
+        ({"MicrosoftAppType": "SingleTenant", "MicrosoftAppId": "a", "MicrosoftAppTenantId": "t"},
+         "needs MicrosoftAppPassword"),
+    ],
+)
+def test_incomplete_app_settings_fail_with_a_clear_message(
+    settings_factory: Callable[..., Settings], values: dict[str, str], message: str
+) -> None:
+    from bot.teams.edge import bot_config
+
+    with pytest.raises(ValueError, match=message):
+        bot_config(settings_factory(**values))
