@@ -32,6 +32,9 @@ def export(
         if pulse is None:
             typer.echo(f"No pulse #{pulse_id}.", err=True)
             raise typer.Exit(1)
+        if pulse.status == "open":
+            typer.echo(f"Pulse #{pulse_id} is still open; results are available after it closes.", err=True)
+            raise typer.Exit(1)
         rows = to_rows(asyncio.run(service.results(pulse)))
     finally:
         db.dispose()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.core.home import add_home_section
 from bot.pulse.cards import VOTE
 from bot.pulse.commands import USAGE, PulseCommands
 from bot.pulse.service import PulseService
@@ -40,5 +41,5 @@ def register(services: Services) -> None:
     services.scheduler.every(every, "pulse-close", close_due)
     services.scheduler.every(every, "pulse-remind", reminders)
     services.scheduler.every(every, "pulse-schedule", recurring)
-    services.extras.setdefault("home_sections", []).append(service.home_section)
+    add_home_section(services.extras, service.home_section)
     services.extras["pulse"] = service
