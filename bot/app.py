@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 FEATURES = [
     "bot.ask.feature",
     "bot.pulse.feature",
+    "bot.digest.feature",
 ]
 
 

@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     evangelists: str = Field(default="", alias="CXBOT_EVANGELISTS")
     anonymity_k: int = Field(default=3, alias="CXBOT_ANONYMITY_K")
     timezone: str = Field(default="UTC", alias="CXBOT_TIMEZONE")
+    kpi_config: Path | None = Field(default=None, alias="CXBOT_KPI_CONFIG")  # default: knowledge dir/kpis.yaml
+    digest_tick: float = Field(default=30.0, gt=0, alias="CXBOT_DIGEST_TICK")  # seconds between delivery runs
+    digest_lease: float = Field(default=120.0, gt=0, alias="CXBOT_DIGEST_LEASE")  # seconds a claim is held
+    clock: str = Field(default="", alias="CXBOT_CLOCK")  # tests/benches only: "START@EPOCH@SPEED"
     pulse_templates: Path | None = Field(default=None, alias="CXBOT_PULSE_TEMPLATES")
     pulse_duration: str = Field(default="3d", alias="CXBOT_PULSE_DURATION")
     pulse_lang: str = Field(default="en", alias="CXBOT_PULSE_LANG")

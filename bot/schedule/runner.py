@@ -15,10 +15,11 @@ from datetime import UTC
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.db.engine import Database
+from bot.schedule.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
 
-Job = Callable[[], Awaitable[None]]
+Job = Callable[[], Awaitable[object]]
 
 
 @dataclass
@@ -29,8 +30,9 @@ class Ticker:
 
 
 class Scheduler:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, clock: Clock | None = None) -> None:
         self.db = db
+        self.clock: Clock = clock or SystemClock()  # business time for due dates; features may replace it
         self.tickers: list[Ticker] = []
         self._aps: AsyncIOScheduler | None = None
 

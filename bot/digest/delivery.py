@@ -1,0 +1,89 @@
+"""The delivery ticker: post every due digest exactly once per subscription and ISO week.
+
+Each run (on every replica) first creates the week's delivery rows that are due, then claims them
+one at a time and posts them:
+
+1. *claim* — a compare-and-set update makes the row `sending`, owned by this replica, with a lease
+   (wall-clock seconds) and the next attempt number;
+2. *post* through the platform's ChatPort (bounded by half the lease);
+3. *mark sent* — only if the row is still ours with the same attempt number.
+
+A platform error puts the row back to `pending` with exponential backoff. A replica that dies
+between 1 and 3 leaves a `sending` row whose lease runs out; any replica then claims it again.
+
+**The one window for a duplicate**: a crash (or a lost response, or a post slower than half the lease)
+*after the platform accepted the message but before step 3 committed*. The retry cannot know the
+first post went through, so the channel sees the digest twice. Everything before the platform's
+acceptance retries without a duplicate; everything after the commit is never resent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+
+from bot.core.model import Outbound
+from bot.core.port import ChatPort
+from bot.digest.store import Delivery, DigestStore, Subscription
+from bot.schedule.clock import Clock, SystemClock
+
+log = logging.getLogger(__name__)
+
+MakeDigest = Callable[[Subscription, str], Outbound]
+
+
+class Deliverer:
+    """Runs one delivery pass per `tick()`; `clock` decides what is due, `wall` times leases and backoff."""
+
+    def __init__(self, store: DigestStore, make: MakeDigest, ports: dict[str, ChatPort], clock: Clock,
+                 *, wall: Clock | None = None, lease: float = 120.0, owner: str | None = None,
+                 backoff: tuple[float, float] = (5.0, 900.0), max_per_tick: int = 200) -> None:
+        self.store, self.make, self.ports, self.clock = store, make, ports, clock
+        self.wall = wall or SystemClock()
+        self.lease = lease
+        self.owner = owner or uuid.uuid4().hex[:12]
+        self.backoff = backoff
+        self.max_per_tick = max_per_tick
+
+    def retry_delay(self, attempts: int) -> float:
+        base, cap = self.backoff
+        return float(min(cap, base * 2 ** max(0, attempts - 1)) * random.uniform(0.8, 1.2))
+
+    async def tick(self) -> int:
+        """Create due deliveries, then claim and post ready ones; returns how many were posted."""
+        posted = 0
+        for _ in range(self.max_per_tick):
+            # re-checked before every claim: a long pass must not let a slot's week run out unseen
+            await asyncio.to_thread(self.store.ensure_due, self.clock.now())
+            d = await asyncio.to_thread(self.store.claim, self.owner, self.wall.now(), self.lease)
+            if d is None:
+                break
+            posted += await self.deliver(d)
+        return posted
+
+    async def deliver(self, d: Delivery) -> int:
+        sub = await asyncio.to_thread(self.store.get, d.subscription_id)
+        if sub is None or not sub.active:
+            await asyncio.to_thread(self.store.cancel, d, "unsubscribed")
+            return 0
+        port = self.ports.get(sub.platform)
+        try:
+            if port is None:
+                raise RuntimeError(f"no chat port for {sub.platform} in this process")
+            out = await asyncio.to_thread(self.make, sub, d.week)
+            ref = await asyncio.wait_for(port.post(sub.conversation, out), timeout=self.lease / 2)
+        except Exception as exc:
+            delay = self.retry_delay(d.attempts)
+            log.warning("digest delivery failed, retrying", extra={
+                "delivery": d.id, "attempt": d.attempts, "retry_in": round(delay, 1), "error": repr(exc)[:200]})
+            await asyncio.to_thread(self.store.mark_failed, d, self.wall.now() + timedelta(seconds=delay), repr(exc))
+            return 0
+        if not await asyncio.to_thread(self.store.mark_sent, d, self.wall.now(), ref.id if ref else None):
+            log.warning("digest posted after its claim was taken over; it may appear twice",
+                        extra={"delivery": d.id, "attempt": d.attempts})
+        log.info("digest delivered", extra={"delivery": d.id, "week": d.week, "subscription": sub.id})
+        return 1

@@ -1,0 +1,99 @@
+"""Making digests: KPIs for a week (cached per week and data version), the chart, gaps and pulse.
+
+Hooks other features may set in `services.extras`:
+- `"digest_pulse"`: `Callable[[str], str | None]`, given a conversation key (`slack:C123`), the
+  one-paragraph result of that channel's latest pulse, or None. Called in a worker thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+from bot.ask.store import QuestionLog
+from bot.digest.build import Digest, build
+from bot.digest.chart import trend_png
+from bot.kpi.compute import Tables, compute, load_tables
+from bot.kpi.config import KpiConfig, load_config
+from bot.kpi.sources import CsvSource
+from bot.kpi.weeks import week_start_utc
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+WINDOW = 12  # weeks of history behind each digest (trend chart, "lowest in N weeks")
+MAX_GAPS = 8
+
+PulseHook = Callable[[str], str | None]
+
+
+class DigestService:
+    """Builds the digest of a week; safe to call from several threads."""
+
+    def __init__(self, settings: Settings, gaps: QuestionLog | None = None,
+                 pulse: PulseHook | None = None) -> None:
+        self.settings = settings
+        self.gaps = gaps
+        self.pulse = pulse
+        self._lock = threading.Lock()
+        self._tables: tuple[tuple[float, ...], KpiConfig, Tables] | None = None
+        self._digests: OrderedDict[tuple[int, tuple[float, ...]], Digest] = OrderedDict()
+
+    @property
+    def config_path(self) -> Path:
+        return self.settings.kpi_config or self.settings.knowledge_dir / "kpis.yaml"
+
+    def _version(self, cfg: KpiConfig | None) -> tuple[float, ...]:
+        paths = [self.config_path]
+        if cfg:
+            paths += [ds.source.path for ds in cfg.datasets.values() if isinstance(ds.source, CsvSource)]
+        return tuple(p.stat().st_mtime if p.exists() else 0.0 for p in paths)
+
+    def _load(self) -> tuple[tuple[float, ...], KpiConfig, Tables]:
+        cached = self._tables
+        if cached and self._version(cached[1]) == cached[0]:
+            return cached
+        cfg = load_config(self.config_path, self.settings.data_dir)
+        version = self._version(cfg)
+        self._tables = (version, cfg, load_tables(cfg))
+        return self._tables
+
+    def kpis(self, week: int) -> Digest:
+        """The KPI part of a week's digest (shared by every channel; cached)."""
+        with self._lock:
+            version, cfg, tables = self._load()
+            key = (week, version)
+            if key in self._digests:
+                return self._digests[key]
+            report = compute(tables, week - WINDOW + 1, week)
+            digest = build(report, cfg.thresholds)
+            digest.chart = trend_png(report, cfg.thresholds, WINDOW) if digest.lines else None
+            self._digests[key] = digest
+            while len(self._digests) > 8:
+                self._digests.popitem(last=False)
+            return digest
+
+    def digest(self, week: int, conversation_key: str | None = None) -> Digest:
+        """The full digest of `week` for a channel: KPIs plus its pulse and the week's knowledge gaps."""
+        base = self.kpis(week)
+        out = Digest(week=base.week, lines=base.lines, sentences=base.sentences, breaches=base.breaches,
+                     footer=base.footer, chart=base.chart)
+        if self.gaps is not None:
+            since = week_start_utc(week)
+            rows = self.gaps.gaps(since, since + timedelta(days=7))
+            seen: dict[str, str] = {}
+            for r in rows:
+                why = "👎" if r.feedback == -1 else "unanswered"
+                seen.setdefault(" ".join(r.question.split())[:160], why)
+            out.gaps = [f"{q} ({why})" for q, why in list(seen.items())[:MAX_GAPS]]
+            out.gaps_more = max(0, len(seen) - MAX_GAPS)
+        if self.pulse is not None and conversation_key:
+            try:
+                out.pulse = self.pulse(conversation_key)
+            except Exception:
+                log.exception("pulse hook failed")
+        return out
