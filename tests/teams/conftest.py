@@ -7,50 +7,22 @@ their `serviceUrl` pointed at it.
 
 from __future__ import annotations
 
-import asyncio
 import copy
-import itertools
 import json
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from teams_connector import Connector
 
 from bot.app import Services, build_services
 from bot.settings import Settings
 from bot.web.app import build_app
 
 FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "teams"
-
-
-@dataclass
-class Connector:
-    """A fake Bot Connector API that records what the bot sends."""
-
-    url: str = ""
-    calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
-    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
-    arrived: asyncio.Event = field(default_factory=asyncio.Event)
-
-    async def handle(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        self.calls.append((request.method, request.path, body))
-        self.arrived.set()
-        return web.json_response({"id": body.get("id") or f"msg-{next(self.ids)}"}, status=201)
-
-    def messages(self) -> list[dict[str, Any]]:
-        """Message activities sent (posts and replies, not typing, not updates), oldest first."""
-        return [b for m, _p, b in self.calls if m == "POST" and b.get("type") == "message"]
-
-    def typing(self) -> list[dict[str, Any]]:
-        return [b for _m, _p, b in self.calls if b.get("type") == "typing"]
-
-    def updates(self) -> list[tuple[str, dict[str, Any]]]:
-        return [(p, b) for m, p, b in self.calls if m == "PUT"]
 
 
 @pytest.fixture

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from conftest import Connector
 from sqlalchemy import func, select
+from teams_connector import Connector
 
 from bot.app import Services, build_services
 from bot.ask.store import AskedQuestion

@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from conftest import Connector
+from teams_connector import Connector
 
 from bot.app import Services, build_services
 from bot.ask.store import QuestionLog
