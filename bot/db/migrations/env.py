@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
-from sqlalchemy import create_engine, pool
+from sqlalchemy import create_engine, pool, text
 
 config = context.config
 
@@ -15,6 +15,8 @@ def run() -> None:
     with connectable.connect() as connection:
         context.configure(connection=connection, render_as_batch=url.startswith("sqlite"))
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":  # replicas starting together migrate one at a time
+                connection.execute(text("SELECT pg_advisory_xact_lock(7707270001)"))
             context.run_migrations()
 
 

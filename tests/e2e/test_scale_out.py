@@ -1,0 +1,226 @@
+"""Scale-out: two `cxbot serve` replicas, one `chroma run` server, one PostgreSQL database, on loopback.
+
+Ingest through one replica, ask through the other; vote in one pulse through both; stop Chroma (a
+clear "temporarily unavailable" reply within 2 s, /readyz 503, recovery); SIGTERM a replica with an
+answer in flight (it is delivered); kill a replica mid-run (the other keeps serving, nothing lost).
+Questions arrive over the Teams edge (`POST /api/messages`), replies go to a fake Bot Connector.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy
+from topology import (
+    ROOT,
+    Chroma,
+    Connector,
+    Replica,
+    activity,
+    create_database,
+    cxbot_env,
+    drop_database,
+    execute,
+    http,
+    ingest,
+    texts,
+    wait_until,
+)
+
+pytestmark = [pytest.mark.slow, pytest.mark.postgres]
+
+QUESTION = "How fast must we acknowledge a customer complaint?"
+EVANGELIST = "29:evangelist-1"  # Teams users are known by their aadObjectId (uuid5 of this, see activity())
+
+
+@dataclass
+class Topology:
+    chroma: Chroma
+    a: Replica
+    b: Replica
+    connector: Connector
+    database_url: str
+    tmp: Path
+
+    def env(self, name: str) -> dict[str, str]:
+        return cxbot_env(
+            self.tmp / name, self.chroma.url, self.database_url,
+            CXBOT_EVANGELISTS=str(uuid.uuid5(uuid.NAMESPACE_URL, EVANGELIST)), CXBOT_ANONYMITY_K="2",
+            CXBOT_PULSE_REFRESH_SECONDS="0", CXBOT_LOG_JSON="true",
+        )
+
+    def rows(self, sql: str) -> int:
+        engine = sqlalchemy.create_engine(self.database_url.replace("postgresql://", "postgresql+psycopg://"))
+        with engine.connect() as conn:
+            n = int(conn.execute(sqlalchemy.text(sql)).scalar_one())
+        engine.dispose()
+        return n
+
+
+@pytest.fixture(scope="module")
+def topo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
+    from conftest import pg_available
+
+    if not pg_available():
+        pytest.skip("PostgreSQL not reachable on 127.0.0.1:5432")
+    tmp = tmp_path_factory.mktemp("scaleout")
+    chroma = Chroma(tmp / "chroma", tmp / "chroma.log")
+    chroma.start_and_wait()
+    connector = Connector()
+    connector.start()
+    url = create_database()
+    topo = Topology(chroma, None, None, connector, url, tmp)  # type: ignore[arg-type]
+    topo.a = Replica("replica-a", topo.env("a"), tmp / "a.log")
+    topo.b = Replica("replica-b", topo.env("b"), tmp / "b.log")
+    try:
+        topo.a.start()
+        topo.b.start()  # at the same moment: both migrate the same empty database
+        topo.a.wait_healthy()
+        topo.b.wait_healthy()
+        yield topo
+    finally:
+        for proc in (topo.a, topo.b, chroma):
+            proc.stop(10)
+        connector.stop()
+        drop_database(url)
+
+
+def ask(replica: Replica, connector: Connector, text: str, user: str = "29:user-1", **kw: Any) -> list[str]:
+    """Ask over /api/messages with expectReplies; the texts of the reply cards."""
+    status, body = http("POST", f"{replica.url}/api/messages",
+                        activity(connector.url, text, user=user, expect_replies=True, **kw), timeout=30)
+    assert status == 200, body
+    return [t for reply in body["activities"] if reply.get("type") == "message" for t in texts(reply)]
+
+
+def test_both_replicas_start_together_and_are_ready(topo: Topology) -> None:
+    for replica in (topo.a, topo.b):
+        status, body = http("GET", f"{replica.url}/readyz")
+        assert status == 200, body
+
+
+def test_ingest_through_one_replica_then_ask_through_the_other(topo: Topology) -> None:
+    summary = ingest(topo.env("a"), topo.tmp, [ROOT / "knowledge"])
+    assert summary["chunks"] > 0
+
+    from_b = ask(topo.b, topo.connector, QUESTION)
+    from_a = ask(topo.a, topo.connector, QUESTION)
+
+    assert from_b == from_a
+    assert any("acknowledg" in t.lower() for t in from_b), from_b
+    assert http("GET", f"{topo.b.url}/readyz")[0] == 200
+    assert topo.rows("SELECT count(*) FROM asked_questions") == 2
+
+
+def _vote_buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            data = node.get("data")
+            if isinstance(data, dict) and str(data.get("action", "")).startswith("pulse_vote"):
+                found.append(data)
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(card)
+    return found
+
+
+def test_votes_through_both_replicas_count_in_one_pulse(topo: Topology) -> None:
+    channel = "19:pulse-channel@thread.skype"
+    before = len(topo.connector.messages(channel))
+    status, _ = http("POST", f"{topo.a.url}/api/messages",
+                     activity(topo.connector.url, "pulse start", user=EVANGELIST, conversation=channel, channel=True))
+    assert status == 200
+    wait_until("pulse card", lambda: any(_vote_buttons(m) for m in topo.connector.messages(channel)[before:]), 20,
+               log=topo.a.log)
+    card = next(m for m in topo.connector.messages(channel)[before:] if _vote_buttons(m))
+    button = _vote_buttons(card)[0]
+
+    voters = [(topo.a, "29:voter-1"), (topo.b, "29:voter-2"), (topo.b, "29:voter-1"), (topo.a, "29:voter-3")]
+    for replica, user in voters:
+        status, body = http("POST", f"{replica.url}/api/messages",
+                            execute(topo.connector.url, button, user=user, conversation=channel, channel=True))
+        assert status == 200, body
+
+    wait_until("votes stored", lambda: topo.rows("SELECT count(*) FROM pulse_votes") == 3, 10)
+    assert topo.rows("SELECT count(*) FROM pulses") == 1
+    assert topo.rows("SELECT count(DISTINCT voter_hash) FROM pulse_votes") == 3
+
+    before = len(topo.connector.messages(channel))
+    status, _ = http("POST", f"{topo.b.url}/api/messages",
+                     activity(topo.connector.url, "pulse close", user=EVANGELIST, conversation=channel, channel=True))
+    assert status == 200
+
+    def results() -> list[str]:
+        return [t for m in topo.connector.messages(channel)[before:] for t in texts(m) if "3 took part" in t]
+
+    wait_until("results", lambda: results(), 20, log=topo.b.log)
+    assert topo.rows("SELECT count(*) FROM pulses WHERE status <> 'open'") == 1
+
+
+def test_chroma_down_means_a_clear_reply_within_2s_and_503_then_recovery(topo: Topology) -> None:
+    topo.chroma.stop(10)
+    try:
+        started = time.monotonic()
+        reply = ask(topo.b, topo.connector, QUESTION)
+        elapsed = time.monotonic() - started
+        assert any("temporarily unavailable" in t for t in reply), reply
+        assert elapsed < 2.0, f"took {elapsed:.2f} s"
+        status, body = http("GET", f"{topo.b.url}/readyz")
+        assert status == 503 and body["failing"] == ["chroma"], body
+    finally:
+        topo.chroma.start_and_wait()
+    wait_until("readyz after chroma returned", lambda: http("GET", f"{topo.b.url}/readyz")[0] == 200, 15)
+    assert any("acknowledg" in t.lower() for t in ask(topo.b, topo.connector, QUESTION))
+
+
+def test_sigterm_delivers_the_answer_in_flight_and_exits_cleanly(topo: Topology) -> None:
+    conversation = "a:sigterm-conv"
+    topo.connector.delay = 1.0  # the connector answers slowly: the reply is still in flight at SIGTERM
+    try:
+        status, _ = http("POST", f"{topo.a.url}/api/messages",
+                         activity(topo.connector.url, QUESTION, conversation=conversation))
+        assert status == 200
+        topo.a.signal(signal.SIGTERM)
+        assert topo.a.proc is not None and topo.a.proc.wait(30) == 0
+    finally:
+        topo.connector.delay = 0.0
+    answers = [m for m in topo.connector.messages(conversation) if m.get("attachments")]
+    assert len(answers) == 1
+    assert any("acknowledg" in t.lower() for t in texts(answers[0]))
+    topo.a = Replica("replica-a", topo.env("a"), topo.tmp / "a.log")
+    topo.a.start()
+    topo.a.wait_healthy()
+
+
+def test_killing_a_replica_mid_run_loses_nothing(topo: Topology) -> None:
+    before = topo.rows("SELECT count(*) FROM asked_questions")
+    questions = [f"{QUESTION} (case {n})" for n in range(12)]
+
+    def send(n: int) -> bool:
+        replica = topo.a if n % 2 == 0 else topo.b
+        if n == 6:
+            topo.a.kill()  # SIGKILL: no goodbye
+        if n >= 6:
+            replica = topo.b  # the load balancer takes the dead replica out
+        return any("acknowledg" in t.lower() for t in ask(replica, topo.connector, questions[n], user=f"29:u{n}"))
+
+    with ThreadPoolExecutor(max_workers=1) as pool:  # in order: kill happens mid-run
+        answered = list(pool.map(send, range(len(questions))))
+
+    assert all(answered)
+    assert topo.rows("SELECT count(*) FROM asked_questions") - before == len(questions)
+    assert http("GET", f"{topo.b.url}/readyz")[0] == 200
