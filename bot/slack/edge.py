@@ -98,7 +98,7 @@ def mount(app: web.Application, services: Services) -> bool:
     edge = SlackEdge(bolt, port, identity, queue, seen, answers, app_token)
     app[SLACK_EDGE] = edge
     if secret:
-        app.router.add_post(PATH, SlackRoute(bolt, secret).handle)
+        app.router.add_post(PATH, SlackRoute(bolt, secret, queue).handle)
     app.on_startup.append(edge.start)
     app.on_cleanup.append(edge.stop)
     services.scheduler.every(PURGE_SECONDS, "slack-purge", edge.purge)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import time
 
-from conftest import Slack, mention, sign
+from conftest import SECRET, Slack, mention, sign
 
 
 async def test_bad_signature_is_rejected_with_401(slack: Slack) -> None:
@@ -18,6 +20,15 @@ async def test_stale_timestamp_is_rejected_with_401(slack: Slack) -> None:
     body = json.dumps(mention())
     resp = await slack.send(body, signed=False, headers=sign(body, ts=int(time.time()) - 6 * 60))
     assert resp.status == 401
+
+
+async def test_garbage_signature_headers_are_rejected_with_401(slack: Slack) -> None:
+    body = json.dumps(mention())
+    for headers in ({"X-Slack-Request-Timestamp": "soon", "X-Slack-Signature": "v0=00"},
+                    {"X-Slack-Request-Timestamp": "1e99", "X-Slack-Signature": "v0=00"},
+                    {**sign(body), "X-Slack-Signature": "v0=ä€"}):
+        resp = await slack.send(body, signed=False, headers=headers)
+        assert resp.status == 401, headers
 
 
 async def test_missing_signature_headers_are_rejected_with_401(slack: Slack) -> None:
@@ -41,8 +52,13 @@ async def test_malformed_bodies_are_rejected_with_400(slack: Slack) -> None:
 
 async def test_non_utf8_body_is_rejected_and_the_server_keeps_answering(slack: Slack) -> None:
     raw = b"\xff\xfe\x00garbage"
-    async with slack.http.post(slack.url(), data=raw, headers={"Content-Type": "application/json"}) as resp:
+    stamp = str(int(time.time()))
+    sig = "v0=" + hmac.new(SECRET.encode(), b"v0:" + stamp.encode() + b":" + raw, hashlib.sha256).hexdigest()
+    headers = {"Content-Type": "application/json", "X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": sig}
+    async with slack.http.post(slack.url(), data=raw, headers=headers) as resp:
         assert resp.status == 400
+    async with slack.http.post(slack.url(), data=raw, headers={"Content-Type": "application/json"}) as resp:
+        assert resp.status == 401
     async with slack.http.get(slack.url("/healthz")) as health:
         assert health.status == 200
     assert (await slack.event(mention(event_id="EvAfter"))).status == 200

@@ -1,0 +1,119 @@
+"""200 signed app_mention events fired at once at `cxbot serve` (fake Slack Web API, no LLM).
+
+    .venv/bin/python bench/slack_ack.py [--events 200] [--pg postgresql+psycopg://postgres@127.0.0.1/test]
+
+Measures, per event: time to the HTTP acknowledgement, and time from sending the event to the
+bot's `chat.postMessage` arriving at the fake API. Checks every event is answered exactly once.
+Bars (issue 3): ack p99 < 100 ms, event -> postMessage p95 < 1.5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import aiohttp
+from slack_harness import FIXTURES, Server, index_knowledge, signed
+
+from bot.slack.fake_api import FakeSlackAPI
+
+QUESTIONS = [
+    "How fast must we acknowledge a customer complaint?",
+    "Who owns a complaint until it is closed?",
+    "When do we escalate a complaint?",
+    "What do we do with detractors?",
+    "Wie schnell müssen wir auf eine Beschwerde reagieren?",
+    "Wie gehen wir mit Kritikern im NPS um?",
+    "How do we close the loop with a customer?",
+    "What goes into the weekly feedback summary?",
+]
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+
+def event(n: int) -> tuple[str, str]:
+    body = json.loads((FIXTURES / "events_app_mention.json").read_text())
+    ts = f"{1700000000 + n}.{n:06d}"
+    body["event_id"] = f"EvBench{n:05d}"
+    body["event"].update(text=f"<@W111> {QUESTIONS[n % len(QUESTIONS)]}", ts=ts, event_ts=ts,
+                         client_msg_id=f"bench-{n}")
+    return json.dumps(body), ts
+
+
+async def fire(http: aiohttp.ClientSession, url: str, body: str) -> tuple[int, float, float]:
+    start = time.time()
+    async with http.post(url, data=body.encode(), headers={"Content-Type": "application/json", **signed(body)}) as r:
+        await r.read()
+        return r.status, start, time.time() - start
+
+
+async def ping(http: aiohttp.ClientSession, url: str) -> float:
+    start = time.time()
+    async with http.get(url) as r:
+        await r.read()
+        return (time.time() - start) * 1000
+
+
+async def run(n_events: int, database_url: str | None) -> int:
+    fake = FakeSlackAPI()
+    api_url = await fake.start()
+    data_dir = Path(tempfile.mkdtemp(prefix="cxbot-bench-slack-"))
+    index_knowledge(data_dir)
+    server = Server(api_url, data_dir, database_url)
+    try:
+        await server.wait_ready()
+        url = server.url + "/slack/events"
+        async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0)) as http:
+            warm, _ = event(99999)  # the first question loads the embedding model: not part of the burst
+            await fire(http, url, warm)
+            await fake.wait_for("chat.postMessage", 1, timeout=60)
+            base = await asyncio.gather(*(ping(http, server.url + "/healthz") for _ in range(n_events)))
+            before = len(fake.called("chat.postMessage"))
+            bodies = [event(n) for n in range(n_events)]
+            results = await asyncio.gather(*(fire(http, url, b) for b, _ in bodies))
+        await fake.wait_for("chat.postMessage", before + n_events, timeout=120)
+        await asyncio.sleep(2.0)  # anything answered twice would show up now
+    finally:
+        log = server.stop()
+        await fake.stop()
+    acks = [r[2] * 1000 for r in results]
+    statuses = Counter(r[0] for r in results)
+    sent = {ts: r[1] for (_, ts), r in zip(bodies, results, strict=True)}
+    posts = [c for c in fake.called("chat.postMessage") if c.args.get("thread_ts") in sent]
+    per_thread = Counter(c.args["thread_ts"] for c in posts)
+    latency = [c.at - sent[c.args["thread_ts"]] for c in posts]
+    limited = sum(1 for c in fake.calls if c.status == 429)
+    print(f"events: {n_events}  statuses: {dict(statuses)}  rate-limited calls: {limited}")
+    print(f"ack ms: p50 {statistics.median(acks):.1f}  p95 {pct(acks, 95):.1f}  p99 {pct(acks, 99):.1f}  max {max(acks):.1f}")
+    print(f"baseline (same burst of GET /healthz, same server): p50 {statistics.median(base):.1f}  "
+          f"p99 {pct(base, 99):.1f} ms")
+    print(f"answered: {len(per_thread)}/{n_events} events, exactly once: {sum(1 for v in per_thread.values() if v == 1)}, "
+          f"more than once: {sum(1 for v in per_thread.values() if v > 1)}")
+    print(f"event -> postMessage s: p50 {statistics.median(latency):.3f}  p95 {pct(latency, 95):.3f}  max {max(latency):.3f}")
+    print(f"auth.test calls: {len(fake.called('auth.test'))}  server log tracebacks: {log.count('Traceback')}")
+    ok = (statuses == Counter({200: n_events}) and pct(acks, 99) < 100 and len(per_thread) == n_events
+          and all(v == 1 for v in per_thread.values()) and pct(latency, 95) < 1.5)
+    print("bars:", "PASS" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--events", type=int, default=200)
+    ap.add_argument("--pg", default=None, help="DATABASE_URL for the server (default: SQLite in a temp dir)")
+    args = ap.parse_args()
+    sys.exit(asyncio.run(run(args.events, args.pg)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,209 @@
+"""1,000 fuzzed and malformed requests at `/slack/events` of a running `cxbot serve`.
+
+    .venv/bin/python bench/slack_fuzz.py [--requests 1000] [--seed 7]
+
+Mutates the recorded Slack payloads (truncation, byte flips, junk, wrong types, wrong encodings)
+and mixes in signature attacks (none, wrong secret, stale or future or non-numeric timestamps,
+garbage signatures), oversized bodies and wrong methods. Bar (issue 3): zero 5xx, zero crashes,
+every request answered with a 4xx; the server still answers a real event afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hmac
+import json
+import random
+import sys
+import tempfile
+import time
+import urllib.parse
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import aiohttp
+from slack_harness import FIXTURES, SECRET, Server, signed
+
+from bot.slack.fake_api import FakeSlackAPI
+
+Case = tuple[str, str, bytes, dict[str, str]]  # name, method, body, headers
+
+
+def payloads() -> list[tuple[str, str]]:
+    """(body, content type) for every recorded payload, on the wire as Slack sends it."""
+    out = []
+    for name in ("events_app_mention.json", "events_message_im.json", "events_url_verification.json",
+                 "events_message_channel_rich_text.json"):
+        out.append(((FIXTURES / name).read_text(), "application/json"))
+    out.append((json.loads((FIXTURES / "slash_command.json").read_text())["raw_body"], "application/x-www-form-urlencoded"))
+    action = json.dumps(json.loads((FIXTURES / "interactivity_block_actions.json").read_text()))
+    out.append(("payload=" + urllib.parse.quote(action), "application/x-www-form-urlencoded"))
+    return out
+
+
+def broken_json(rng: random.Random, body: str) -> str:
+    """A JSON text that no longer parses as a JSON object."""
+    choice = rng.randrange(6)
+    if choice == 0:
+        return body[: rng.randrange(1, max(2, len(body) - 1))].rstrip("}") or "{"
+    if choice == 1:
+        return body.replace("{", "[", 1)
+    if choice == 2:
+        return "{" + body
+    if choice == 3:
+        return rng.choice(["[]", "null", "42", '"text"', "true", "[{}]"])
+    if choice == 4:
+        return body.replace('"', "'")
+    return body[:-1] + ",}"
+
+
+def broken_form(rng: random.Random, body: str) -> str:
+    """A form body whose `payload` is not a JSON object (`body`: a form without a payload field)."""
+    junk = rng.choice(["%7B", "%5B1%5D", "null", "%7B%22type%22%3A", "%FF%FE", "not-json", "%22str%22"])
+    return "payload=" + junk + ("&" + body if rng.random() < 0.3 else "")
+
+
+def wrong_shapes(rng: random.Random) -> str:
+    event = rng.choice(['"nope"', "42", "[]", "null", '{"type": 7}', '{"no_type": true}'])
+    return f'{{"type": "event_callback", "event_id": "EvFuzz{rng.randrange(10**6)}", "event": {event}}}'
+
+
+def make_cases(n: int, seed: int) -> list[Case]:
+    rng = random.Random(seed)
+    base = payloads()
+    now = int(time.time())
+
+    def pick() -> tuple[str, str]:
+        return rng.choice(base)
+
+    def unsigned() -> Case:
+        body, ctype = pick()
+        return "unsigned", "POST", body.encode(), {"Content-Type": ctype}
+
+    def wrong_secret() -> Case:
+        body, ctype = pick()
+        return "wrong-secret", "POST", body.encode(), {"Content-Type": ctype, **signed(body, secret="attacker")}
+
+    def stale() -> Case:
+        body, ctype = pick()
+        ts = now + rng.choice([-1, 1]) * rng.randrange(301, 10**7)
+        return "stale-or-future", "POST", body.encode(), {"Content-Type": ctype, **signed(body, ts=ts)}
+
+    def bad_headers() -> Case:
+        body, ctype = pick()
+        ts = rng.choice(["", "abc", "1e99", "-0", "9" * 40, " 12", "١٢٣"])
+        sig = rng.choice(["", "v0=", "v1=abc", "v0=" + "0" * 64, "x" * 500, signed(body)["X-Slack-Signature"][:-1]])
+        return "garbage-headers", "POST", body.encode(), {"Content-Type": ctype, "X-Slack-Request-Timestamp": ts,
+                                                           "X-Slack-Signature": sig}
+
+    def tampered() -> Case:
+        body, ctype = pick()
+        headers = signed(body)
+        flipped = body[:-2] + chr((ord(body[-2]) + 1) % 128) + body[-1]
+        return "tampered-after-signing", "POST", flipped.encode(), {"Content-Type": ctype, **headers}
+
+    def signed_bad_json() -> Case:
+        body, _ = rng.choice(base[:4])
+        bad = broken_json(rng, body)
+        return "signed-malformed-json", "POST", bad.encode(), {"Content-Type": "application/json", **signed(bad)}
+
+    def signed_bad_form() -> Case:
+        body, _ = base[4]
+        bad = broken_form(rng, body)
+        return "signed-malformed-form", "POST", bad.encode(), {"Content-Type": "application/x-www-form-urlencoded",
+                                                                **signed(bad)}
+
+    def signed_wrong_shape() -> Case:
+        bad = wrong_shapes(rng)
+        return "signed-wrong-shape", "POST", bad.encode(), {"Content-Type": "application/json", **signed(bad)}
+
+    def binary() -> Case:
+        raw = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 400)))
+        return "binary-junk", "POST", raw, {"Content-Type": rng.choice(["application/json", "application/octet-stream"])}
+
+    def signed_binary() -> Case:
+        raw = b"\xff\xfe" + bytes(rng.randrange(128, 256) for _ in range(rng.randrange(1, 200)))
+        ts = str(now)
+        sig = "v0=" + hmac.new(SECRET.encode(), b"v0:" + ts.encode() + b":" + raw, "sha256").hexdigest()
+        return "signed-non-utf8", "POST", raw, {"Content-Type": "application/json", "X-Slack-Request-Timestamp": ts,
+                                                 "X-Slack-Signature": sig}
+
+    def oversized() -> Case:
+        body = '{"type": "event_callback", "pad": "' + "x" * rng.randrange(1_000_001, 1_500_000) + '"}'
+        return "oversized", "POST", body.encode(), {"Content-Type": "application/json", **signed(body)}
+
+    def wrong_method() -> Case:
+        body, ctype = pick()
+        return "wrong-method", rng.choice(["GET", "PUT", "DELETE", "PATCH"]), body.encode(), {"Content-Type": ctype}
+
+    makers: list[tuple[Callable[[], Case], int]] = [
+        (unsigned, 12), (wrong_secret, 10), (stale, 10), (bad_headers, 12), (tampered, 8), (signed_bad_json, 16),
+        (signed_bad_form, 10), (signed_wrong_shape, 8), (binary, 6), (signed_binary, 4), (oversized, 1),
+        (wrong_method, 3),
+    ]
+    funcs, weights = zip(*makers, strict=True)
+    return [rng.choices(funcs, weights)[0]() for _ in range(n)]
+
+
+async def send(http: aiohttp.ClientSession, url: str, case: Case) -> tuple[str, int]:
+    name, method, body, headers = case
+    try:
+        async with http.request(method, url, data=body, headers=headers) as resp:
+            await resp.read()
+            return name, resp.status
+    except aiohttp.ClientError as exc:
+        return name, -1 if "oversized" not in name else 413 if "413" in str(exc) else -1
+
+
+async def run(n: int, seed: int) -> int:
+    fake = FakeSlackAPI()
+    api_url = await fake.start()
+    server = Server(api_url, Path(tempfile.mkdtemp(prefix="cxbot-fuzz-")))
+    cases = make_cases(n, seed)
+    try:
+        await server.wait_ready()
+        url = server.url + "/slack/events"
+        sem = asyncio.Semaphore(50)
+        async with aiohttp.ClientSession() as http:
+
+            async def one(case: Case) -> tuple[str, int]:
+                async with sem:
+                    return await send(http, url, case)
+
+            results = await asyncio.gather(*(one(c) for c in cases))
+            probe = json.loads((FIXTURES / "events_url_verification.json").read_text())
+            raw = json.dumps(probe)
+            async with http.post(url, data=raw, headers={"Content-Type": "application/json", **signed(raw)}) as r:
+                alive = r.status == 200 and (await r.json()).get("challenge") == probe["challenge"]
+        exit_code = server.proc.poll()
+    finally:
+        log = server.stop()
+        await fake.stop()
+    statuses = Counter(s for _, s in results)
+    by_kind: dict[str, Counter[int]] = {}
+    for name, status in results:
+        by_kind.setdefault(name, Counter())[status] += 1
+    print(f"requests: {n}  statuses: {dict(sorted(statuses.items()))}")
+    for name, counts in sorted(by_kind.items()):
+        print(f"  {name:24s} {dict(sorted(counts.items()))}")
+    five = sum(c for s, c in statuses.items() if s >= 500)
+    non4 = sum(c for s, c in statuses.items() if not 400 <= s < 500)
+    print(f"5xx: {five}  not 4xx: {non4}  server exited: {exit_code is not None}  tracebacks in log: "
+          f"{log.count('Traceback')}  still answers after: {alive}")
+    ok = five == 0 and non4 == 0 and exit_code is None and alive and log.count("Traceback") == 0
+    print("bars:", "PASS" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--requests", type=int, default=1000)
+    ap.add_argument("--seed", type=int, default=7)
+    args = ap.parse_args()
+    sys.exit(asyncio.run(run(args.requests, args.seed)))
+
+
+if __name__ == "__main__":
+    main()
