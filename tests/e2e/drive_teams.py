@@ -7,7 +7,9 @@ Run inside `../shared/tools/teams-playground/run` (see `test_teams_playground.py
 Steps: install the app (welcome message with `help`), ask a question (Adaptive Card answer with
 sources and feedback buttons), click 👍 via `Action.Execute` (the invoke response is the updated
 card; `asked_questions.feedback` is set in the database), click 👎 on a second answer via
-`Action.Submit`, and check the conversation reference was stored. Exit code 0 = all passed.
+`Action.Submit`, @mention the bot in the group chat and in a team channel (answered there, in the
+thread, mention stripped, typing shown first), `help`, and check the conversation reference was
+stored. Exit code 0 = all passed.
 The bot and this driver share `CXBOT_DATA_DIR` / `DATABASE_URL` through the environment.
 """
 
@@ -38,7 +40,8 @@ class Playground:
     def __init__(self, session: aiohttp.ClientSession) -> None:
         self.s = session
         self.inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self.conv = self.user = ""
+        self.conv = self.user = self.bot_id = self.bot_name = self.group = ""
+        self.typing: list[str] = []
         self._reader: asyncio.Task[None] | None = None
 
     async def start(self, bot_timeout: float = 90.0) -> None:
@@ -56,6 +59,8 @@ class Playground:
         async with self.s.get(PLAYGROUND + "/_internal/v1/config") as r:
             config = (await r.json())["config"]
         self.conv, self.user = config["personalChat"]["id"], config["currentUser"]["id"]
+        self.bot_id, self.bot_name = config["bot"]["id"], config["bot"]["name"]
+        self.group = config["groupChats"][0]["id"]
         ws = await self.s.ws_connect(PLAYGROUND + "/_ws_conversation/v1/conversations/stream")
         self._reader = asyncio.create_task(self._read(ws))
 
@@ -63,11 +68,13 @@ class Playground:
         async for msg in ws:
             if msg.type == aiohttp.WSMsgType.TEXT:
                 event = json.loads(msg.data)
-                if isinstance(event.get("message"), dict):
+                if event.get("action") == "typing":
+                    self.typing.append(str(event.get("actionConversationId")))
+                elif isinstance(event.get("message"), dict):
                     await self.inbox.put(event)
 
-    async def next_message(self, want: str, timeout: float = 15.0) -> dict[str, Any]:
-        """The next bot message whose text or card matches `want` ("card", or a text fragment)."""
+    async def next_message(self, want: str, timeout: float = 15.0, conv: str | None = None) -> dict[str, Any]:
+        """The next bot message (in `conv`, default any) whose text or card matches `want` ("card" or text)."""
         deadline = time.monotonic() + timeout
         while (left := deadline - time.monotonic()) > 0:
             try:
@@ -75,18 +82,25 @@ class Playground:
             except TimeoutError:
                 break
             message = event["message"]
-            if event.get("action") != "createMessage":
+            if event.get("action") != "createMessage" or (conv and event.get("actionConversationId") != conv):
                 continue
             cards = [a["content"] for a in message.get("attachments") or [] if a.get("contentType") == CARD]
             if (want == "card" and cards) or (want != "card" and want in (message.get("text") or "")):
                 return message
         raise Failed(f"no bot message with {want!r} within {timeout:.0f} s")
 
-    async def say(self, text: str) -> None:
-        body = {"from": {"id": self.user}, "text": text, "textFormat": "plain"}
-        async with self.s.post(f"{PLAYGROUND}/_conversation/v1/conversations/{self.conv}/messages", json=body) as r:
+    async def say(self, text: str, conv: str | None = None, user: str | None = None, mention: bool = False) -> str:
+        """Write a message (with an @mention of the bot in front if asked); returns its conversation id."""
+        body: dict[str, Any] = {"from": {"id": user or self.user}, "text": text, "textFormat": "plain"}
+        if mention:
+            at = f"<at>{self.bot_name}</at>"
+            body.update(text=f"{at} {text}", mentions=[{"mentioned": {"id": self.bot_id}, "text": at}])
+        async with self.s.post(f"{PLAYGROUND}/_conversation/v1/conversations/{conv or self.conv}/messages",
+                               json=body) as r:
             if r.status != 200:
                 raise Failed(f"sending a message: HTTP {r.status} {await r.text()}")
+            posted: dict[str, Any] = await r.json()
+        return str(posted.get("postConversationId") or conv or self.conv)
 
     async def execute(self, message_id: str, verb: str, data: dict[str, Any]) -> dict[str, Any]:
         """Click an `Action.Execute` button; returns the invoke response body."""
@@ -105,20 +119,21 @@ class Playground:
             if r.status != 200:
                 raise Failed(f"submit: HTTP {r.status} {await r.text()}")
 
-    async def custom(self, kind: str) -> None:
+    async def custom(self, kind: str, conv: str | None = None) -> None:
         """Send the playground's `install` or `userAdded` activity to the bot."""
-        params = {"conversationId": self.conv, "type": kind}
+        params = {"conversationId": conv or self.conv, "type": kind}
         async with self.s.get(PLAYGROUND + "/_internal/v1/customActivities/template", params=params) as r:
             template = await r.json()
         async with self.s.post(PLAYGROUND + "/_internal/v1/customActivities", json=template) as r:
             if r.status != 200:
                 raise Failed(f"custom activity {kind}: HTTP {r.status} {await r.text()}")
 
-    async def ask(self, question: str) -> tuple[dict[str, Any], float]:
-        """Ask and wait for the answer card; returns the message and the seconds it took."""
+    async def ask(self, question: str, conv: str | None = None, user: str | None = None) -> tuple[dict[str, Any], float]:
+        """Ask (with an @mention outside the personal chat) and wait for the answer card in the same
+        conversation (a channel: its thread); returns the card message and the seconds it took."""
         started = time.perf_counter()
-        await self.say(question)
-        message = await self.next_message("card")
+        where = await self.say(question, conv, user, mention=conv is not None and conv != self.conv)
+        message = await self.next_message("card", conv=where)
         return message, time.perf_counter() - started
 
     async def close(self) -> None:
@@ -176,6 +191,32 @@ async def vote_in_pulse(pg: Playground) -> None:
     return None
 
 
+def question_in_db(qid: str) -> tuple[str, str] | None:
+    from bot.ask.store import QuestionLog
+    from bot.db.engine import Database
+    from bot.settings import Settings
+
+    db = Database(Settings(), run_migrations=False)
+    try:
+        row = QuestionLog(db).get(qid)
+        return (row.question, row.conversation) if row is not None else None
+    finally:
+        db.dispose()
+
+
+async def group_and_channel(pg: Playground) -> None:
+    """@mention the bot in the group chat and in a team channel: answered there (channel: in the thread)."""
+    for conv, kind in ((pg.group, "group chat"), ("team-id", "channel")):
+        message, seconds = await pg.ask(QUESTION, conv=conv, user="user-id-1")
+        qid = buttons(card_of(message))["feedback:up"]["data"]["value"]
+        stored = question_in_db(qid)
+        if stored != (QUESTION, f"teams:{conv}"):
+            raise Failed(f"{kind}: mention not stripped or wrong conversation stored: {stored}")
+        if not any(t.startswith(conv) for t in pg.typing):
+            raise Failed(f"{kind}: no typing indicator before the answer")
+        print(f"ok  {kind} @mention -> answer card in {seconds:.2f} s, mention stripped")
+
+
 async def scenario(pg: Playground) -> None:
     await pg.custom("install")
     welcome = await pg.next_message("help")
@@ -207,6 +248,8 @@ async def scenario(pg: Playground) -> None:
     if feedback_in_db(down["data"]["value"]) != -1:
         raise Failed("asked_questions.feedback not set to -1 after 👎")
     print("ok  👎 Action.Submit -> thanks message, feedback=-1 stored")
+
+    await group_and_channel(pg)
 
     await pg.say("help")
     await pg.next_message("Here is what I can do")
