@@ -42,7 +42,8 @@ ENV PATH=/opt/venv/bin:$PATH \
     CXBOT_DATA_DIR=/data \
     CXBOT_KNOWLEDGE_DIR=/app/knowledge \
     ANONYMIZED_TELEMETRY=False \
-    HF_HUB_OFFLINE=1
+    HF_HUB_OFFLINE=1 \
+    MPLCONFIGDIR=/tmp/matplotlib
 USER 10001
 VOLUME ["/data"]
 EXPOSE 3978

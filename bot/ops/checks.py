@@ -14,6 +14,7 @@ from bot.settings import Settings
 Status = Literal["ok", "warn", "fail"]
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 DEFAULT_HASH_KEY = "cxbot-local-development-key"
+PLACEHOLDERS = {"change-me", "changeme", "xxx", "todo", "secret"}
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,12 @@ def check_teams(s: Settings) -> list[Finding]:
 
 def check_settings(s: Settings) -> list[Finding]:
     out: list[Finding] = []
-    if _secret(s.hash_key) == DEFAULT_HASH_KEY:
+    key = _secret(s.hash_key)
+    if key == DEFAULT_HASH_KEY:
         out.append(Finding("hash key", "warn", "CXBOT_HASH_KEY is the development default",
+                           "set CXBOT_HASH_KEY to a random secret (e.g. `openssl rand -hex 32`), the same on every replica"))
+    elif len(key) < 16 or key.lower() in PLACEHOLDERS:
+        out.append(Finding("hash key", "fail", "CXBOT_HASH_KEY is empty, a placeholder or shorter than 16 characters",
                            "set CXBOT_HASH_KEY to a random secret (e.g. `openssl rand -hex 32`), the same on every replica"))
     if s.llm == "openai" and not _secret(s.openai_api_key):
         out.append(Finding("llm", "fail", "CXBOT_LLM=openai but OPENAI_API_KEY is missing",
