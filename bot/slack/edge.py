@@ -6,12 +6,14 @@ queue workers; clean-up drains them. See docs/slack.md for the Slack-side setup.
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import aiohttp
 from aiohttp import web
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_bolt.async_app import AsyncApp
 
 from bot.slack.bolt_app import build_bolt_app
@@ -43,6 +45,8 @@ class SlackEdge:
     seen: SeenEvents
     answers: PrivateAnswers
     app_token: str | None = None
+    socket: AsyncSocketModeHandler | None = field(default=None, init=False)
+    _tasks: set[asyncio.Task[None]] = field(default_factory=set, init=False)
 
     async def start(self, _app: web.Application) -> None:
         session = aiohttp.ClientSession()
@@ -54,22 +58,20 @@ class SlackEdge:
             log.error("auth.test failed at start-up", extra={"error": type(exc).__name__})
         self.queue.start()
         if self.app_token:
-            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
-
-            self._socket = AsyncSocketModeHandler(self.bolt, self.app_token, web_client=self.bolt.client)
-            await self._socket.connect_async()  # type: ignore[no-untyped-call]
-            log.info("slack socket mode connected")
+            self.socket = AsyncSocketModeHandler(self.bolt, self.app_token, web_client=self.bolt.client)
+            # in the background: the SDK retries until Slack is reachable, the server must come up anyway
+            task = asyncio.create_task(self.socket.connect_async())  # type: ignore[no-untyped-call]
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
 
     async def stop(self, _app: web.Application) -> None:
-        if self.app_token and getattr(self, "_socket", None) is not None:
-            await self._socket.close_async()  # type: ignore[no-untyped-call]
+        if self.socket is not None:
+            await self.socket.close_async()  # type: ignore[no-untyped-call]
         await self.queue.stop()
         if self.port.client.session is not None:
             await self.port.client.session.close()
 
     async def purge(self) -> None:
-        import asyncio
-
         gone = await asyncio.to_thread(self.seen.purge) + await asyncio.to_thread(self.answers.purge)
         log.debug("slack records purged", extra={"count": gone})
 

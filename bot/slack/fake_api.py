@@ -49,6 +49,8 @@ class FakeSlackAPI:
         self._limits: dict[str, list[int]] = {}
         self.errors: dict[str, str] = {}
         self._ts = itertools.count(1)
+        self.socket_acks: list[Args] = []
+        self._sockets: list[web.WebSocketResponse] = []
         self._changed = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.url = ""
@@ -56,7 +58,7 @@ class FakeSlackAPI:
             "auth.test": self._auth_test, "chat.postMessage": self._post, "chat.postEphemeral": self._ephemeral,
             "chat.update": self._update, "views.publish": self._view, "conversations.replies": self._replies,
             "usergroups.list": self._usergroups, "users.info": self._user,
-            "files.getUploadURLExternal": self._upload_url, "files.completeUploadExternal": self._complete,
+            "files.getUploadURLExternal": self._upload_url, "apps.connections.open": self._connections_open, "files.completeUploadExternal": self._complete,
         }
 
     # ------------------------------------------------------------------ control
@@ -92,6 +94,7 @@ class FakeSlackAPI:
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self._handle)
         app.router.add_post("/upload/{file_id}", self._upload)
+        app.router.add_get("/link", self._socket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
@@ -100,7 +103,18 @@ class FakeSlackAPI:
         self.url = f"http://{host}:{bound[1]}/api/"
         return self.url
 
+    async def socket_send(self, payload: Args, kind: str = "events_api", envelope_id: str = "env-1") -> None:
+        """Deliver a Socket Mode envelope to every connected client (waits for one to connect)."""
+        deadline = time.monotonic() + 15
+        while not self._sockets and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+        for ws in self._sockets:
+            await ws.send_json({"envelope_id": envelope_id, "type": kind, "payload": payload,
+                                "accepts_response_payload": kind != "events_api", "retry_attempt": 0})
+
     async def stop(self) -> None:
+        for ws in list(self._sockets):
+            await ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -131,6 +145,20 @@ class FakeSlackAPI:
         self.calls.append(Call("upload", {"file_id": request.match_info["file_id"]}, None))
         self._changed.set()
         return web.Response(text="OK - uploaded")
+
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._sockets.append(ws)
+        await ws.send_json({"type": "hello", "num_connections": 1, "connection_info": {"app_id": "A111"}})
+        try:
+            async for msg in ws:
+                if msg.type == web.WSMsgType.TEXT:
+                    self.socket_acks.append(json.loads(msg.data))
+                    self._changed.set()
+        finally:
+            self._sockets.remove(ws)
+        return ws
 
     # ------------------------------------------------------------------ methods
     def _next_ts(self) -> str:
@@ -169,6 +197,9 @@ class FakeSlackAPI:
         uid = str(args.get("user", ""))
         return {"ok": True, "user": {"id": uid, "name": uid.lower(), "real_name": f"User {uid}",
                                      "profile": {"display_name": uid.lower()}}}
+
+    async def _connections_open(self, _args: Args) -> Args:
+        return {"ok": True, "url": self.url.replace("http://", "ws://").replace("/api/", "/link")}
 
     async def _upload_url(self, _args: Args) -> Args:
         file_id = f"F{next(self._ts):08d}"

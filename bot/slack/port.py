@@ -60,7 +60,8 @@ class SlackPort:
     async def post(self, conversation: Conversation, out: Outbound) -> MessageRef | None:
         rendered = render(out)
         args = _message_args(rendered)
-        resp = await self.client.chat_postMessage(channel=conversation.id, thread_ts=conversation.thread, **args)
+        resp = await self.client.chat_postMessage(channel=conversation.id, thread_ts=conversation.thread,
+                                                  unfurl_links=False, unfurl_media=False, **args)
         ref = MessageRef(conversation, str(resp.get("ts", "")))
         await self._upload(conversation, rendered.uploads)
         return ref
