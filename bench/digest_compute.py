@@ -1,0 +1,54 @@
+"""Digest computation at scale: 1,000,000 ticket rows + 200,000 survey rows from CSV.
+
+    .venv/bin/python bench/digest_compute.py
+
+Times loading + per-week KPIs + digest building (the trend chart separately) and reports peak RSS.
+"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.digest.build import build  # noqa: E402
+from bot.digest.chart import trend_png  # noqa: E402
+from bot.kpi.compute import compute, load_tables  # noqa: E402
+from bot.kpi.config import load_config  # noqa: E402
+from bot.kpi.demo import DemoSize, generate  # noqa: E402
+from bot.kpi.weeks import parse_label  # noqa: E402
+
+
+def main() -> None:
+    week = parse_label("2026-W47")
+    data = Path(tempfile.mkdtemp(prefix="cxbot-bench-"))
+    t = time.perf_counter()
+    paths = generate(data / "demo", week, DemoSize(weeks=52, tickets_per_week=19_231,
+                                                    surveys_per_week=200_000 // 52 + 1, accounts=20_000))
+    rows = {k: sum(1 for _ in p.open()) - 1 for k, p in paths.items()}
+    print(f"generated {rows} in {time.perf_counter() - t:.1f} s")
+    cfg = load_config(ROOT / "knowledge" / "kpis.yaml", data)
+    t = time.perf_counter()
+    tables = load_tables(cfg)
+    t_load = time.perf_counter() - t
+    report = compute(tables, week - 11, week)
+    digest = build(report, cfg.thresholds)
+    t_total = time.perf_counter() - t
+    t = time.perf_counter()
+    png = trend_png(report, cfg.thresholds)
+    t_chart = time.perf_counter() - t
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"load {t_load:.2f} s, load+compute+digest {t_total:.2f} s, chart {t_chart:.2f} s ({len(png)} bytes)")
+    print(f"peak RSS {rss:.0f} MB; bad rows: {[b.summary() for b in report.bad.values()]}")
+    print(f"sentences: {digest.sentences}")
+    ok = t_total + t_chart < 5 and rss < 1024
+    print("PASS" if ok else "FAIL", f"{t_total + t_chart:.2f} s < 5 s, {rss:.0f} MB < 1024 MB")
+
+
+if __name__ == "__main__":
+    main()
