@@ -47,7 +47,10 @@ def store(settings: Settings) -> DigestStore:
     return DigestStore(Database(settings))
 
 
-def setup(store: DigestStore, port: RecordingPort, slot: Slot = Slot(0, 9 * 60, "Europe/Berlin"),
+BERLIN_9 = Slot(0, 9 * 60, "Europe/Berlin")
+
+
+def setup(store: DigestStore, port: RecordingPort, slot: Slot = BERLIN_9,
           start: datetime = MONDAY) -> tuple[FakeClock, FakeClock, Callable[[], Deliverer]]:
     clock, wall = FakeClock(start), FakeClock(start)
     store.subscribe(CHANNEL, slot, "u", start)
@@ -60,7 +63,7 @@ def setup(store: DigestStore, port: RecordingPort, slot: Slot = Slot(0, 9 * 60, 
 
 async def test_due_at_local_time_and_only_once_per_week(store: DigestStore) -> None:
     port = RecordingPort()
-    clock, wall, d = setup(store, port)
+    clock, _wall, d = setup(store, port)
     clock.set(datetime(2026, 11, 23, 7, 59, tzinfo=UTC))  # 08:59 in Berlin
     assert await d().tick() == 0
     clock.set(datetime(2026, 11, 23, 8, 0, tzinfo=UTC))  # 09:00 in Berlin
@@ -76,7 +79,7 @@ async def test_due_at_local_time_and_only_once_per_week(store: DigestStore) -> N
 
 async def test_platform_error_retries_with_backoff(store: DigestStore) -> None:
     port = FlakyPort(fail=2)
-    clock, wall, d = setup(store, port, start=MONDAY.replace(hour=12))
+    _clock, wall, d = setup(store, port, start=MONDAY.replace(hour=12))
     store.subscribe(CHANNEL, Slot(0, 9 * 60, "UTC"), "u", MONDAY)
     assert await d().tick() == 0  # first try fails
     assert await d().tick() == 0  # backing off: nothing ready
@@ -90,7 +93,7 @@ async def test_platform_error_retries_with_backoff(store: DigestStore) -> None:
 
 async def test_missed_run_is_sent_on_start_up_within_the_week_only(store: DigestStore) -> None:
     port = RecordingPort()
-    clock, wall, d = setup(store, port, slot=Slot(0, 9 * 60, "UTC"), start=MONDAY)
+    clock, _wall, d = setup(store, port, slot=Slot(0, 9 * 60, "UTC"), start=MONDAY)
     clock.set(datetime(2026, 11, 29, 23, 0, tzinfo=UTC))  # server was down since Monday; Sunday night
     assert await d().tick() == 1
     clock.set(datetime(2026, 12, 7, 8, 0, tzinfo=UTC))  # down all of W49, back Monday W50 before 09:00
@@ -112,7 +115,7 @@ async def test_crash_before_posting_is_retried_after_the_lease_without_duplicate
 async def test_the_one_duplicate_window_after_the_platform_accepted(store: DigestStore) -> None:
     """Accepted by the platform, then the process lost the answer (or died) before marking it sent."""
     port = FlakyPort(accept_then_crash=1)
-    clock, wall, d = setup(store, port, slot=Slot(0, 0, "UTC"))
+    _clock, wall, d = setup(store, port, slot=Slot(0, 0, "UTC"))
     assert await d().tick() == 0
     wall.advance(seconds=20)
     assert await d().tick() == 1
@@ -133,7 +136,7 @@ async def test_late_writer_cannot_mark_a_taken_over_claim(store: DigestStore) ->
 
 async def test_unsubscribed_pending_delivery_is_cancelled(store: DigestStore) -> None:
     port = FlakyPort(fail=1)
-    clock, wall, d = setup(store, port, slot=Slot(0, 0, "UTC"))
+    _clock, wall, d = setup(store, port, slot=Slot(0, 0, "UTC"))
     await d().tick()
     store.unsubscribe(CHANNEL)
     wall.advance(seconds=60)
