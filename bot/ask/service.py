@@ -24,8 +24,12 @@ class Writer(Protocol):
 class Policy:
     max_sources: int = 3
     answer_passages: int = 4
-    min_dense: float = 0.80
-    min_margin_keyword: float = 0.0
+    # Below this cosine (e5-small) the best passage is about something else entirely.
+    min_dense: float = 0.84
+    # Same-language questions whose rare words are nearly all missing from the best document
+    # are about something the knowledge does not cover, unless the passage is a very close match.
+    min_coverage: float = 0.12
+    coverage_trusted_above: float = 0.87
 
 
 NO_ANSWER = {
@@ -78,7 +82,10 @@ class AskService:
         }
 
     def covered(self, f: dict[str, float]) -> bool:
-        return f["dense"] >= self.policy.min_dense
+        p = self.policy
+        if f["dense"] < p.min_dense:
+            return False
+        return not (not f["xling"] and f["coverage"] < p.min_coverage and f["dense"] < p.coverage_trusted_above)
 
     def answer(self, question: str, history: tuple[str, ...] = ()) -> Answer:
         question = " ".join(question.split())[: self.max_chars]
