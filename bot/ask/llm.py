@@ -30,6 +30,7 @@ CITATION = re.compile(r"\[(\d+)\]")
 def build_model(settings: Settings) -> Any:
     from langchain_openai import ChatOpenAI
 
+    base: str | None
     if settings.llm == "ollama":
         base = settings.openai_base_url or settings.ollama_base_url.rstrip("/") + "/v1"
         key = "ollama"
