@@ -29,6 +29,10 @@ WELCOME = Text(
 )
 
 
+SORRY = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
+         "value": "Sorry, something went wrong on my side. Please try again."}
+
+
 class CxTeamsBot(ActivityHandler):  # type: ignore[misc]
     """Translates Teams activities for the shared router; one instance serves every conversation."""
 
@@ -88,7 +92,11 @@ class CxTeamsBot(ActivityHandler):  # type: ignore[misc]
             return InvokeResponse(status=400, body=_error("an Action.Execute with an action is expected"))
         await self.remember(turn_context)
         port = InvokePort(self.port, turn_context, inbound.message_id)
-        await self.router.dispatch(inbound, port)
+        try:
+            await self.router.dispatch(inbound, port)
+        except Exception:
+            log.exception("teams card action failed", extra={"action": inbound.action})
+            return InvokeResponse(status=200, body=SORRY)
         return InvokeResponse(status=200, body=port.response())
 
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:

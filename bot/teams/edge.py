@@ -76,6 +76,8 @@ def parse_activity(raw: bytes) -> Activity | str:
         return "activity has no type"
     if not activity.service_url or activity.conversation is None or not activity.conversation.id:
         return "activity has no serviceUrl or conversation id"
+    if not isinstance(activity.service_url, str) or not activity.service_url.startswith(("https://", "http://")):
+        return "activity serviceUrl is not an http(s) URL"
     if activity.from_property is None or not activity.from_property.id:
         return "activity has no sender"
     return activity

@@ -174,3 +174,20 @@ async def test_update_of_a_message_elsewhere_goes_through_its_stored_reference(
 
     [(path, body)] = connector.updates()
     assert path == f"/v3/conversations/{CHANNEL}/activities/card-9" and body["text"] == "closed"
+
+
+async def test_failing_card_action_answers_with_an_apology_not_a_5xx(
+    client: Client, fixture_activity: Callable[[str], dict[str, Any]], teams_services: Services,
+) -> None:
+    from bot.core.router import Turn
+
+    async def boom(turn: Turn) -> None:
+        raise RuntimeError("boom")
+
+    teams_services.router.add_action("boom", boom)
+    button = {"verb": "boom:now", "data": {"action": "boom:now", "value": "1"}}
+
+    resp = await client.post("/api/messages", json=invoke(fixture_activity("message_personal.json"), "c-1", button))
+
+    assert resp.status == 200
+    assert "something went wrong" in (await resp.json())["value"]

@@ -1,0 +1,52 @@
+"""Every field of recorded activities replaced by wrong values: 2xx or 4xx, never 5xx."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient
+from teams_connector import Connector
+
+from bot.teams.edge import TEAMS_BOT
+
+Client = TestClient[web.Request, web.Application]
+WRONG: list[Any] = [None, 7, "x", [], {"id": 3}]
+EXECUTE = {"action": {"type": "Action.Execute", "verb": "feedback:up", "data": {"action": "feedback:up", "value": "q"}}}
+
+
+def variants(activity: dict[str, Any]) -> list[dict[str, Any]]:
+    out = []
+    for key in activity:
+        for value in WRONG:
+            out.append({**activity, key: value})
+    for key in ("conversation", "from", "recipient"):
+        for value in WRONG:
+            out.append({**activity, key: {**activity[key], "id": value}})
+    return out
+
+
+@pytest.mark.parametrize("kind", ["message", "invoke", "conversationUpdate"])
+async def test_wrong_field_values_never_answer_5xx(
+    client: Client, connector: Connector, fixture_activity: Callable[[str], dict[str, Any]],
+    caplog: pytest.LogCaptureFixture, kind: str,
+) -> None:
+    if kind == "conversationUpdate":
+        activity = fixture_activity("conversationUpdate_teamMemberAdded.json")
+    else:
+        activity = fixture_activity("message_personal.json")
+        activity["text"] = "help"
+    if kind == "invoke":
+        activity.update(type="invoke", name="adaptiveCard/action", value=EXECUTE, replyToId="card-1")
+
+    statuses = set()
+    for variant in variants(activity):
+        resp = await client.post("/api/messages", json=variant)
+        statuses.add(resp.status)
+        assert resp.status < 500, variant
+    await client.app[TEAMS_BOT].drain()
+
+    assert statuses <= {200, 400}
+    assert "Traceback" not in caplog.text
