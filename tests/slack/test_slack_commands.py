@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-from conftest import QUESTION, Slack, block_action, mention, slash
+from slack_testkit import QUESTION, Slack, block_action, mention, slash
 
 from bot.ask.store import QuestionLog
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
-from conftest import Slack, fixture, mention
+from slack_testkit import Slack, fixture, mention
 
 from bot.app import build_services
 from bot.core.home import add_home_section

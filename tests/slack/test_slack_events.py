@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import QUESTION, Slack, fixture, mention, sign, start_bot
+from slack_testkit import QUESTION, Slack, fixture, mention, sign, start_bot
 
 from bot.slack.edge import SLACK_EDGE
 from bot.slack.fake_api import FakeSlackAPI

@@ -7,7 +7,7 @@ import hmac
 import json
 import time
 
-from conftest import SECRET, Slack, mention, sign
+from slack_testkit import SECRET, Slack, mention, sign
 
 
 async def test_bad_signature_is_rejected_with_401(slack: Slack) -> None:

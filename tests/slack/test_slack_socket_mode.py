@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
-from conftest import QUESTION, mention, slack_settings, start_bot
 from pydantic import SecretStr
+from slack_testkit import QUESTION, mention, slack_settings, start_bot
 
 from bot.settings import Settings
 from bot.slack.fake_api import FakeSlackAPI

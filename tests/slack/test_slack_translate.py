@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import fixture
+from slack_testkit import fixture
 
 from bot.core.model import InboundKind
 from bot.slack import translate
