@@ -8,8 +8,8 @@ Steps: install the app (welcome message with `help`), ask a question (Adaptive C
 sources and feedback buttons), click 👍 via `Action.Execute` (the invoke response is the updated
 card; `asked_questions.feedback` is set in the database), click 👎 on a second answer via
 `Action.Submit`, @mention the bot in the group chat and in a team channel (answered there, in the
-thread, mention stripped, typing shown first), `help`, and check the conversation reference was
-stored. Exit code 0 = all passed.
+thread, mention stripped, typing shown first), `help`, check the conversation reference was stored,
+and vote in a pulse (`vote_in_pulse`, when the playground user is a CX evangelist). Exit code 0 = all passed.
 The bot and this driver share `CXBOT_DATA_DIR` / `DATABASE_URL` through the environment.
 """
 
@@ -40,7 +40,7 @@ class Playground:
     def __init__(self, session: aiohttp.ClientSession) -> None:
         self.s = session
         self.inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
-        self.conv = self.user = self.bot_id = self.bot_name = self.group = ""
+        self.conv = self.user = self.user_aad = self.bot_id = self.bot_name = self.group = ""
         self.typing: list[str] = []
         self._reader: asyncio.Task[None] | None = None
 
@@ -60,6 +60,7 @@ class Playground:
             config = (await r.json())["config"]
         self.conv, self.user = config["personalChat"]["id"], config["currentUser"]["id"]
         self.bot_id, self.bot_name = config["bot"]["id"], config["bot"]["name"]
+        self.user_aad = config["currentUser"].get("aadObjectId", "")
         self.group = config["groupChats"][0]["id"]
         ws = await self.s.ws_connect(PLAYGROUND + "/_ws_conversation/v1/conversations/stream")
         self._reader = asyncio.create_task(self._read(ws))
@@ -88,6 +89,19 @@ class Playground:
             if (want == "card" and cards) or (want != "card" and want in (message.get("text") or "")):
                 return message
         raise Failed(f"no bot message with {want!r} within {timeout:.0f} s")
+
+    async def next_update(self, message_id: str, timeout: float = 15.0) -> dict[str, Any]:
+        """Wait until the bot updates message `message_id` (e.g. a refreshed pulse card)."""
+        deadline = time.monotonic() + timeout
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                event = await asyncio.wait_for(self.inbox.get(), left)
+            except TimeoutError:
+                break
+            if event.get("action") == "updateMessage" and event["message"].get("messageId") == message_id:
+                message: dict[str, Any] = event["message"]
+                return message
+        raise Failed(f"message {message_id} not updated within {timeout:.0f} s")
 
     async def say(self, text: str, conv: str | None = None, user: str | None = None, mention: bool = False) -> str:
         """Write a message (with an @mention of the bot in front if asked); returns its conversation id."""
@@ -182,13 +196,46 @@ def reference_stored(conversation_id: str) -> bool:
 
 
 async def vote_in_pulse(pg: Playground) -> None:
-    """TODO(pulse issue): start a pulse in the playground chat and vote via Action.Execute.
+    """Pulse step (hook for the pulse feature's Teams check): a CX evangelist starts a pulse, votes via
+    `Action.Execute`; the card is refreshed for everyone and the vote is stored.
 
-    Hook for the pulse feature: when it lands, post a pulse here (e.g. `pg.say("pulse ...")`), read
-    its card with `pg.next_message("card")`, click a vote with `pg.execute(...)`, and check the
-    invoke response card and the stored vote. Until then this step is skipped.
+    Needs `CXBOT_EVANGELISTS` to hold the playground user's aadObjectId (the pytest wrapper sets it);
+    skipped otherwise. Extend here (results, close) as the pulse feature grows.
     """
-    return None
+    from bot.settings import Settings
+
+    if pg.user_aad not in Settings().evangelist_ids:
+        print("skip pulse vote: CXBOT_EVANGELISTS does not hold the playground user")
+        return
+    await pg.say("pulse start")
+    message = await pg.next_message("card")
+    votes = {verb: b for verb, b in buttons(card_of(message)).items() if verb.startswith("pulse_vote:")}
+    if not votes:
+        raise Failed("pulse card has no vote buttons")
+    verb, button = sorted(votes.items())[-1]
+    response = await pg.execute(message["messageId"], verb, button["data"])
+    if response.get("type") is None:
+        raise Failed(f"pulse vote: unexpected invoke response {response}")
+    await pg.next_update(message["messageId"])
+    if pulse_participation(button["data"]["value"]) != 1:
+        raise Failed("pulse vote not stored")
+    print("ok  pulse start -> card, vote via Action.Execute -> card refreshed, vote stored")
+
+
+def pulse_participation(vote_value: str) -> int:
+    from bot.db.engine import Database
+    from bot.pulse.store import PulseStore
+    from bot.pulse.votes import parse_vote
+    from bot.settings import Settings
+
+    vote = parse_vote(vote_value)
+    if vote is None:
+        raise Failed(f"pulse vote value {vote_value!r} does not parse")
+    db = Database(Settings(), run_migrations=False)
+    try:
+        return PulseStore(db).participation(vote.pulse_id)
+    finally:
+        db.dispose()
 
 
 def question_in_db(qid: str) -> tuple[str, str] | None:

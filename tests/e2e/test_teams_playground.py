@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RUN = ROOT.parent / "shared" / "tools" / "teams-playground" / "run"
 PLAYGROUND_DIR = ROOT / ".playground"
 PACKAGE = "@microsoft/m365agentsplayground@0.2.28"
+PLAYGROUND_USER_AAD = "00000000-0000-0000-0000-0000000000020"  # the playground's fixed current user
 CLI = PLAYGROUND_DIR / "node_modules" / "@microsoft" / "m365agentsplayground" / "cli.js"
 # settings a developer's shell may hold that must not reach the bot under test
 FOREIGN_ENV = ("SLACK_", "Microsoft", "CXBOT_", "DATABASE_URL", "CHROMA_URL", "OPENAI_", "PORT", "HOST")
@@ -59,6 +60,8 @@ def test_teams_playground_end_to_end(sample_index: Settings, tmp_path: Path) -> 
         PLAYGROUND_DIR=str(PLAYGROUND_DIR),
         PLAYGROUND_LOG=str(tmp_path / "playground.log"),
         LOG_LEVEL="WARNING",
+        CXBOT_EVANGELISTS=PLAYGROUND_USER_AAD,  # may start pulses (the driver's pulse step)
+        CXBOT_PULSE_REFRESH_SECONDS="0.2",
     )
     command = [str(RUN), sys.executable, "-m", "bot", "serve", "--",
                sys.executable, str(ROOT / "tests" / "e2e" / "drive_teams.py")]
@@ -67,3 +70,4 @@ def test_teams_playground_end_to_end(sample_index: Settings, tmp_path: Path) -> 
 
     assert result.returncode == 0, f"driver failed:\n{result.stdout}\n{result.stderr[-4000:]}"
     assert "all steps passed" in result.stdout
+    assert "ok  pulse start" in result.stdout, result.stdout
