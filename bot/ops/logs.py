@@ -25,6 +25,7 @@ REQUEST_ID: ContextVar[str] = ContextVar("cxbot_request_id", default="")
 HEADER = "X-Request-Id"
 _STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "taskName"}
 access = logging.getLogger("cxbot.access")
+ACK_ROUTES = {"/slack/events": "slack", "/api/messages": "teams"}
 
 
 class JsonFormatter(logging.Formatter):
@@ -85,8 +86,11 @@ async def request_id_middleware(request: web.Request, handler: Handler) -> web.S
         exc.headers[HEADER] = rid
         raise
     finally:
-        ms = round((time.perf_counter() - started) * 1000, 1)
+        seconds = time.perf_counter() - started
+        ms = round(seconds * 1000, 1)
         metrics.HTTP_REQUESTS.labels(route, str(status)).inc()
+        if route in ACK_ROUTES and status < 400:  # the edges answer the platform when they have acked
+            metrics.ACK_SECONDS.labels(ACK_ROUTES[route]).observe(seconds)
         level = logging.DEBUG if route in ("/healthz", "/readyz", "/metrics") and status < 500 else logging.INFO
         access.log(level, "http request", extra={
             "method": request.method, "route": route, "status": status, "ms": ms,

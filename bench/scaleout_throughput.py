@@ -1,0 +1,137 @@
+"""Answer throughput of 2 `cxbot serve` replicas vs 1, sharing one `chroma run` server and PostgreSQL.
+
+Starts the production topology from real processes on loopback (see tests/e2e/topology.py), indexes
+the shared corpus once, then drives closed-loop clients against the replicas' Teams edge
+(`POST /api/messages` with expectReplies: one request = one full answer, no LLM) for a fixed time.
+
+    .venv/bin/python bench/scaleout_throughput.py [--seconds 40] [--clients-per-replica 4]
+
+Target: 2 replicas >= 1.7x the answers/s of 1. Needs PostgreSQL on 127.0.0.1:5432.
+Note: on a 2-core machine the Chroma server and the load generator share the cores with the replicas.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "e2e"))
+
+from topology import (
+    ROOT,
+    Chroma,
+    Connector,
+    Replica,
+    activity,
+    create_database,
+    cxbot_env,
+    drop_database,
+    http,
+    ingest,
+)
+
+CORPUS = ROOT.parent / "shared" / "corpus"
+QUESTIONS = [
+    "How fast must we acknowledge a customer complaint?",
+    "What is a customer health score and how is it calculated?",
+    "How do we hand over an account before renewal?",
+    "What should a technical advisor do in the first week with a new enterprise customer?",
+    "How do we reduce churn risk for accounts with low product usage?",
+    "Welche Trends gibt es in der Kundenerfahrung?",
+    "What belongs in a quarterly business review?",
+    "How do we escalate a critical support ticket?",
+    "Wie messen wir Kundenzufriedenheit?",
+    "When does digital success reach out to a customer?",
+]
+
+
+def load(replicas: list[Replica], connector: Connector, seconds: float, per_replica: int) -> tuple[int, list[float]]:
+    """Closed-loop clients, `per_replica` per replica; answered count and latencies (s)."""
+    counter = itertools.count()
+    lock = threading.Lock()
+    latencies: list[float] = []
+    errors: list[str] = []
+    stop = time.monotonic() + seconds
+
+    def client(replica: Replica, worker: int) -> None:
+        while time.monotonic() < stop:
+            n = next(counter)
+            text = f"{QUESTIONS[n % len(QUESTIONS)]} (ref {n})"  # distinct text: no cache helps
+            started = time.monotonic()
+            status, body = http("POST", f"{replica.url}/api/messages",
+                                activity(connector.url, text, user=f"29:bench-{worker}", expect_replies=True), timeout=60)
+            took = time.monotonic() - started
+            with lock:
+                if status == 200 and body and body.get("activities"):
+                    latencies.append(took)
+                else:
+                    errors.append(f"{status}")
+
+    threads = [threading.Thread(target=client, args=(r, i * 100 + j)) for i, r in enumerate(replicas)
+               for j in range(per_replica)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        print(f"  {len(errors)} failed requests: {sorted(set(errors))}")
+    return len(latencies), latencies
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seconds", type=float, default=40.0)
+    ap.add_argument("--clients-per-replica", type=int, default=4)
+    ap.add_argument("--threads", type=int, default=1, help="embedding threads per replica (CXBOT_EMBED_THREADS)")
+    args = ap.parse_args()
+    print(f"machine: {os.cpu_count()} cores; {args.seconds:g} s per run, {args.clients_per_replica} clients/replica")
+
+    with tempfile.TemporaryDirectory(prefix="cxbot-scaleout-") as tmpdir:
+        tmp = Path(tmpdir)
+        chroma = Chroma(tmp / "chroma", tmp / "chroma.log")
+        chroma.start_and_wait()
+        connector = Connector()
+        connector.start()
+        url = create_database("cxbot_bench")
+        replicas: list[Replica] = []
+        try:
+            env = {name: cxbot_env(tmp / name, chroma.url, url, CXBOT_LOG_JSON="true", LOG_LEVEL="WARNING",
+                                   CXBOT_EMBED_THREADS=str(args.threads))
+                   for name in ("a", "b")}
+            started = time.monotonic()
+            summary = ingest(env["a"], tmp, [CORPUS / "trends", CORPUS / "playbooks"])
+            print(f"indexed {summary['chunks']} chunks in {time.monotonic() - started:.0f} s")
+            results = {}
+            for n in (1, 2):
+                while len(replicas) < n:
+                    name = "ab"[len(replicas)]
+                    replica = Replica(f"replica-{name}", env[name], tmp / f"{name}.log")
+                    replica.start()
+                    replica.wait_healthy()
+                    replicas.append(replica)
+                load(replicas, connector, 5, 1)  # warm-up: models loaded, keyword index built
+                answered, lat = load(replicas, connector, args.seconds, args.clients_per_replica)
+                rate = answered / args.seconds
+                p50 = statistics.median(lat) * 1000 if lat else float("nan")
+                p95 = statistics.quantiles(lat, n=20)[18] * 1000 if len(lat) >= 20 else float("nan")
+                results[n] = rate
+                print(f"{n} replica(s): {answered} answers in {args.seconds:g} s = {rate:.2f}/s "
+                      f"(p50 {p50:.0f} ms, p95 {p95:.0f} ms)")
+            print(f"scale-out factor 2 vs 1: {results[2] / results[1]:.2f}x (target >= 1.7x)")
+        finally:
+            for replica in replicas:
+                replica.stop(15)
+            chroma.stop(10)
+            connector.stop()
+            drop_database(url)
+
+
+if __name__ == "__main__":
+    main()
