@@ -53,6 +53,10 @@ class Deliverer:
         base, cap = self.backoff
         return float(min(cap, base * 2 ** max(0, attempts - 1)) * random.uniform(0.8, 1.2))
 
+    async def create_due(self) -> int:
+        """Create the delivery rows that are due now (its own ticker, so slow posts never delay it)."""
+        return await asyncio.to_thread(self.store.ensure_due, self.clock.now())
+
     async def tick(self) -> int:
         """Create due deliveries, then claim and post ready ones; returns how many were posted."""
         posted = 0

@@ -92,6 +92,7 @@ def register(services: Services) -> None:
         services.scheduler.clock = clock_from_spec(services.settings.clock)
     deliverer = Deliverer(feature.store, feature.make, feature.ports, services.scheduler.clock,
                           lease=services.settings.digest_lease)
+    services.scheduler.every(services.settings.digest_tick, "digest-due", deliverer.create_due)
     services.scheduler.every(services.settings.digest_tick, "digest-deliveries", deliverer.tick)
     services.router.add_command("digest", feature.command, usage=USAGE)
     services.extras["digest"] = feature

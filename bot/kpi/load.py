@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.kpi.config import Dataset
-from bot.kpi.parse import parse_labels, parse_numbers, parse_times
+from bot.kpi.parse import label_keys, parse_labels, parse_numbers, parse_times
 from bot.kpi.weeks import week_of_times
 
 SURVEY_KINDS = ("nps", "csat", "ces")
@@ -51,6 +51,9 @@ class Table:
 def _segment_codes(parts: list[np.ndarray]) -> tuple[np.ndarray, list[str]]:
     if not parts:
         return np.zeros(0, np.int32), []
+    keys = [label_keys(p) for p in parts]
+    if all(k.dtype == np.uint64 for k in keys):
+        return parse_labels(np.concatenate(keys))
     if all(p.dtype.kind == "S" for p in parts):
         return parse_labels(np.concatenate(parts))
     return parse_labels(np.concatenate([p.astype(object) for p in parts]))

@@ -49,41 +49,54 @@ def _days_from_civil(y: np.ndarray, m: np.ndarray, d: np.ndarray) -> np.ndarray:
 _DIM = np.array([31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
+def _byte_matrix(values: np.ndarray, cols: int) -> np.ndarray:
+    """The first `cols` bytes of each `S` string as an (n, cols) uint8 matrix, zero padded."""
+    n, width = len(values), values.dtype.itemsize
+    view = np.ascontiguousarray(values).view(np.uint8).reshape(n, width)
+    if width >= cols:
+        return view[:, :cols]
+    out = np.zeros((n, cols), np.uint8)
+    out[:, :width] = view
+    return out
+
+
 def _fast_iso(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Read `YYYY-MM-DD[( |T)HH:MM[:SS]]` byte strings arithmetically; `ok` marks rows read (or empty).
 
     numpy's own string-to-datetime cast is avoided on purpose: on some versions it crashes the
     interpreter when a large array holds one invalid date.
     """
-    n = len(values)
-    width = values.dtype.itemsize
-    raw = np.zeros((n, 19), np.int16)
-    view = np.ascontiguousarray(values).view(np.uint8).reshape(n, width)[:, :19]
-    raw[:, : view.shape[1]] = view
-    length = np.char.str_len(values)
-    dig = raw - 48
-    isdig = (dig >= 0) & (dig <= 9)
+    b = np.ascontiguousarray(_byte_matrix(values, 20).T)  # one contiguous row per character position
+    d = b.astype(np.int16) - 48
+    digit = (d >= 0) & (d <= 9)
 
-    def num(a: int, b: int) -> np.ndarray:
-        out = np.zeros(n, np.int64)
-        for i in range(a, b):
-            out = out * 10 + dig[:, i]
-        return out
+    def num(*pos: int) -> tuple[np.ndarray, np.ndarray]:
+        value = np.zeros(b.shape[1], np.int64)
+        good = np.ones(b.shape[1], bool)
+        for p in pos:
+            value = value * 10 + d[p]
+            good &= digit[p]
+        return value, good
 
-    shape = isdig[:, [0, 1, 2, 3, 5, 6, 8, 9]].all(axis=1) & (raw[:, 4] == 45) & (raw[:, 7] == 45)
-    y, mo, d = num(0, 4), num(5, 7), num(8, 10)
-    has_time = length >= 16
-    tshape = isdig[:, [11, 12, 14, 15]].all(axis=1) & np.isin(raw[:, 10], (32, 84)) & (raw[:, 13] == 58)
-    has_sec = length == 19
-    sshape = (raw[:, 16] == 58) & isdig[:, 17] & isdig[:, 18]
-    hh, mm, ss = num(11, 13), num(14, 16), np.where(has_sec, num(17, 19), 0)
+    y, ok = num(0, 1, 2, 3)
+    mo, g2 = num(5, 6)
+    day, g3 = num(8, 9)
+    ok &= g2 & g3 & (b[4] == 45) & (b[7] == 45)
+    hh, t1 = num(11, 12)
+    mm, t2 = num(14, 15)
+    ss, t3 = num(17, 18)
+    t16 = t1 & t2 & ((b[10] == 32) | (b[10] == 84)) & (b[13] == 58)
+    len10 = b[10] == 0
+    len16 = t16 & (b[16] == 0)
+    len19 = t16 & t3 & (b[16] == 58) & (b[19] == 0)
     leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
     dim = _DIM[np.clip(mo - 1, 0, 11)] - ((mo == 2) & ~leap)
-    ok = shape & (mo >= 1) & (mo <= 12) & (d >= 1) & (d <= dim) & np.isin(length, (10, 16, 19))
-    ok &= ~has_time | (tshape & (hh < 24) & (mm < 60) & (ss < 60) & (~has_sec | sshape))
-    secs = _days_from_civil(y, mo, d) * 86400 + np.where(has_time, hh * 3600 + mm * 60 + ss, 0)
+    ok &= (len10 | len16 | len19) & (mo >= 1) & (mo <= 12) & (day >= 1) & (day <= dim)
+    ok &= (hh < 24) & (mm < 60) & (ss < 60)
+    clock = np.where(len10, 0, hh * 3600 + mm * 60 + np.where(len19, ss, 0))
+    secs = _days_from_civil(y, mo, day) * 86400 + clock
     times = np.where(ok, secs, 0).astype("datetime64[s]")
-    empty = length == 0
+    empty = b[0] == 0
     times[empty | ~ok] = NAT
     return times, ok | empty
 
@@ -123,11 +136,27 @@ def _one_number(value: Any) -> tuple[float, bool]:
 
 def parse_numbers(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """`(numbers, bad)`: float64 (NaN where empty) and a mask of unreadable values."""
-    if values.dtype.kind in "SUif":
-        try:
-            return values.astype(np.float64), np.zeros(len(values), bool)
-        except ValueError:
-            pass
+    if values.dtype.kind == "S" and len(values):
+        b = _byte_matrix(values, 4)
+        longer = b[:, 3] != 0 if values.dtype.itemsize <= 4 else np.ascontiguousarray(values).view(
+            np.uint8).reshape(len(values), -1)[:, 3:].any(axis=1)
+        d = b[:, :3] - np.uint8(48)
+        present = b[:, :3] != 0
+        ok = ~longer & ((d <= 9) | ~present).all(axis=1) & (present[:, 0] | ~present.any(axis=1))
+        val = np.zeros(len(values), np.float64)
+        for i in range(3):
+            val = np.where(present[:, i], val * 10 + d[:, i], val)
+        val[~present[:, 0]] = np.nan
+        rest = np.flatnonzero(~ok)
+        if len(rest) == 0:
+            return val, np.zeros(len(values), bool)
+        sub, bad_sub = parse_numbers(values[rest].astype(object))
+        val[rest] = sub
+        bad = np.zeros(len(values), bool)
+        bad[rest] = bad_sub
+        return val, bad
+    if values.dtype.kind in "if":
+        return values.astype(np.float64), np.zeros(len(values), bool)
     out = np.empty(len(values), np.float64)
     bad = np.zeros(len(values), bool)
     for i, v in enumerate(values.tolist()):
@@ -136,9 +165,23 @@ def parse_numbers(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return out, bad
 
 
+def label_keys(values: np.ndarray) -> np.ndarray:
+    """Short byte labels (8 bytes or less) packed into uint64 keys; other arrays come back unchanged."""
+    if values.dtype.kind != "S" or not len(values):
+        return values
+    raw = np.ascontiguousarray(values).view(np.uint8).reshape(len(values), -1)
+    if raw.shape[1] < 8 or raw[:, 8:].any():
+        return values
+    return np.ascontiguousarray(raw[:, :8]).view(np.uint64).ravel()
+
+
 def parse_labels(values: np.ndarray) -> tuple[np.ndarray, list[str]]:
     """`(codes, names)`: small integer codes for a text column (empty text becomes `unknown`)."""
-    if values.dtype.kind == "S":
+    if values.dtype == np.uint64:  # packed by `label_keys`: sorting integers is fast
+        uniq, codes = np.unique(values, return_inverse=True)
+        names_b = uniq.view("S8")
+        names = [n.decode("utf-8", "replace").strip() or "unknown" for n in names_b.tolist()]
+    elif values.dtype.kind == "S":
         names_b, codes = np.unique(values, return_inverse=True)
         names = [n.decode("utf-8", "replace").strip() or "unknown" for n in names_b.tolist()]
     else:

@@ -9,17 +9,18 @@ columns (a CSV line with too few fields, a JSON record that is not an object) ar
 from __future__ import annotations
 
 import csv
+import io
 import json
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
 CHUNK_ROWS = 200_000
+CHUNK_CHARS = 16 * 1024 * 1024  # CSV text read per block
 
 
 class SourceError(Exception):
@@ -42,7 +43,12 @@ class Source(Protocol):
 
 @dataclass
 class CsvSource:
-    """A CSV file with a header row; the fast path needs plain ASCII lines, others take the slow one."""
+    """A CSV file with a header row, read in 16 MB blocks.
+
+    ASCII blocks go through numpy's C reader (values longer than 32 bytes are cut there); a block
+    with other characters or a malformed line is read by the `csv` module instead. A quoted value
+    spanning lines is not supported.
+    """
 
     path: Path
     delimiter: str = ","
@@ -63,18 +69,19 @@ class CsvSource:
             if missing:
                 raise SourceError(f"{self.path}: no column {', '.join(missing)} (header: {', '.join(header)})")
             use = [index[c] for c in columns]
-            while lines := list(islice(f, CHUNK_ROWS)):
-                yield self._chunk(lines, columns, use, len(header))
+            while text := f.read(CHUNK_CHARS):
+                text += f.readline()  # end the block on a whole line
+                yield self._chunk(text, columns, use, len(header))
 
-    def _chunk(self, lines: list[str], columns: list[str], use: list[int], width: int) -> Chunk:
-        if "".join(lines).isascii():
+    def _chunk(self, text: str, columns: list[str], use: list[int], width: int) -> Chunk:
+        if text.isascii():
             try:
-                table = np.loadtxt(lines, delimiter=self.delimiter, dtype="S64", usecols=use,
+                table = np.loadtxt(io.StringIO(text), delimiter=self.delimiter, dtype="S32", usecols=use,
                                    quotechar='"', ndmin=2, comments=None)
                 return Chunk({c: table[:, i] for i, c in enumerate(columns)})
             except ValueError:
                 pass
-        rows = [r for r in csv.reader(lines, delimiter=self.delimiter) if r]
+        rows = [r for r in csv.reader(io.StringIO(text), delimiter=self.delimiter) if r]
         good = [r for r in rows if len(r) == width]
         cols = {c: np.array([r[i] for r in good], dtype=object) for c, i in zip(columns, use, strict=True)}
         return Chunk(cols, malformed=len(rows) - len(good))
