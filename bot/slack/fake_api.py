@@ -74,6 +74,10 @@ class FakeSlackAPI:
         self.threads.setdefault((channel, thread_ts), []).append({"user": user, "text": text, "ts": ts,
                                                                    "thread_ts": thread_ts, "type": "message"})
 
+    def hook_url(self, path: str = "T111/1/abc") -> str:
+        """A response_url served by this fake."""
+        return self.url.replace("/api/", f"/hooks/{path}")
+
     def called(self, method: str) -> list[Call]:
         """Successful calls of one method, in order."""
         return [c for c in self.calls if c.method == method and c.status == 200]
@@ -95,6 +99,7 @@ class FakeSlackAPI:
         app.router.add_route("*", "/api/{method}", self._handle)
         app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/link", self._socket)
+        app.router.add_post("/hooks/{path:.*}", self._response_url)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
@@ -145,6 +150,12 @@ class FakeSlackAPI:
         self.calls.append(Call("upload", {"file_id": request.match_info["file_id"]}, None))
         self._changed.set()
         return web.Response(text="OK - uploaded")
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        """A `response_url` (slash commands, clicks): recorded as method "response_url"."""
+        self.calls.append(Call("response_url", await _read_args(request), None))
+        self._changed.set()
+        return web.Response(text="ok")
 
     async def _socket(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()

@@ -23,6 +23,8 @@ from bot.slack.shared import PrivateAnswers, Shareable
 
 log = logging.getLogger(__name__)
 
+NOT_A_MEMBER = frozenset({"channel_not_found", "not_in_channel"})
+
 
 def without_share(card: Card) -> Card:
     """The card as it should look once shared publicly: no "Share in channel" button."""
@@ -48,8 +50,8 @@ class SlackPort:
         self.answers = answers
         self.response_url = response_url
 
-    def for_command(self, response_url: str | None) -> SlackPort:
-        """A port for one slash command: its `response_url` is the fallback where the bot is not a member."""
+    def for_request(self, response_url: str | None) -> SlackPort:
+        """A port for one command or click: its `response_url` is the fallback where the bot is not a member."""
         return SlackPort(self.client, self.answers, response_url)
 
     async def reply(self, to: Inbound, out: Outbound) -> MessageRef | None:
@@ -66,11 +68,16 @@ class SlackPort:
         await self._upload(conversation, rendered.uploads)
         return ref
 
-    async def post_blocks(self, conversation: Conversation, blocks: list[dict[str, Any]], text: str) -> MessageRef:
-        """Post already rendered Block Kit blocks (a shared private answer)."""
-        resp = await self.client.chat_postMessage(
-            channel=conversation.id, thread_ts=conversation.thread, text=text, blocks=blocks, unfurl_links=False,
-        )
+    async def post_blocks(self, conversation: Conversation, blocks: list[dict[str, Any]], text: str) -> MessageRef | None:
+        """Post already rendered Block Kit blocks (a shared private answer) for everyone in the channel."""
+        try:
+            resp = await self.client.chat_postMessage(
+                channel=conversation.id, thread_ts=conversation.thread, text=text, blocks=blocks, unfurl_links=False,
+            )
+        except SlackApiError as exc:
+            if not await self._via_response_url(exc, text, blocks, "in_channel"):
+                raise
+            return None
         return MessageRef(conversation, str(resp.get("ts", "")))
 
     async def update(self, ref: MessageRef, out: Outbound) -> None:
@@ -91,12 +98,20 @@ class SlackPort:
                 channel=conv.id, user=to.user.id, thread_ts=conv.thread, **_message_args(rendered),
             )
         except SlackApiError as exc:
-            if not self.response_url or exc.response.get("error") not in ("channel_not_found", "not_in_channel"):
+            if not await self._via_response_url(exc, rendered.text, rendered.blocks, "ephemeral"):
                 raise
-            webhook = AsyncWebhookClient(self.response_url, session=self.client.session)
-            await webhook.send(text=rendered.text, blocks=rendered.blocks, response_type="ephemeral")
             return None
         return MessageRef(conv, str(resp.get("message_ts", "")))
+
+    async def _via_response_url(self, exc: SlackApiError, text: str, blocks: list[dict[str, Any]], kind: str) -> bool:
+        """Where the bot is no member (a `/cx` in a private channel), answer through the request's response_url."""
+        if not self.response_url or exc.response.get("error") not in NOT_A_MEMBER:
+            return False
+        webhook = AsyncWebhookClient(self.response_url, session=self.client.session)
+        resp = await webhook.send(text=text, blocks=blocks or None, response_type=kind, replace_original=False)
+        if resp.status_code != 200:
+            log.warning("response_url refused the message", extra={"status": resp.status_code})
+        return True
 
     async def _upload(self, conversation: Conversation, images: list[Image]) -> None:
         for n, image in enumerate(images, 1):

@@ -58,24 +58,25 @@ class SlackWork:
         await self._dispatch(inbound, self.port)
 
     async def command(self, body: Payload) -> None:
-        await self._dispatch(translate.from_command(body), self.port.for_command(body.get("response_url")))
+        await self._dispatch(translate.from_command(body), self.port.for_request(body.get("response_url")))
 
     async def action(self, body: Payload, action: Payload) -> None:
         inbound = translate.from_block_action(body, action)
+        port = self.port.for_request(body.get("response_url"))
         if inbound.action == SHARE:
-            await self.share(inbound)
+            await self.share(inbound, port)
             return
-        await self._dispatch(inbound, self.port)
+        await self._dispatch(inbound, port)
 
-    async def share(self, inbound: Inbound) -> None:
+    async def share(self, inbound: Inbound, port: SlackPort) -> None:
         """Post a private answer publicly where it was asked, exactly as the asker saw it."""
         item = await asyncio.to_thread(self.answers.get, inbound.value)
         if item is None:
-            await self.port.reply(inbound, GONE)
+            await port.reply(inbound, GONE)
             return
         note = {"type": "context", "elements": [{"type": "mrkdwn", "text": f"<@{inbound.user.id}> shared an answer from cxbot"}]}
         where = Conversation("slack", item.channel, translate.kind_of(item.channel), item.thread)
-        await self.port.post_blocks(where, [note, *item.blocks], item.text)
+        await port.post_blocks(where, [note, *item.blocks], item.text)
 
     async def home(self, event: Payload) -> None:
         user = User("slack", str(event.get("user", "")))

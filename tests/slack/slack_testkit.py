@@ -45,15 +45,19 @@ def mention(text: str = QUESTION, *, event_id: str = "Ev111", ts: str = "1595926
     return body
 
 
-def block_action(action_id: str, value: str, **container: Any) -> str:
+def block_action(action_id: str, value: str, response_url: str | None = None, **container: Any) -> str:
     body = fixture("interactivity_block_actions.json")
     body["actions"][0].update(action_id=action_id, value=value)
+    if response_url:
+        body["response_url"] = response_url
     body["container"].update(container)
     return "payload=" + urllib.parse.quote(json.dumps(body))
 
 
-def slash(text: str) -> str:
+def slash(text: str, response_url: str | None = None) -> str:
     form = dict(fixture("slash_command.json")["form"], command="/cx", text=text)
+    if response_url:
+        form["response_url"] = response_url
     return urllib.parse.urlencode(form)
 
 

@@ -70,3 +70,16 @@ async def test_unknown_button_is_acknowledged_and_ignored(slack: Slack) -> None:
     assert resp.status == 200
     await slack.settle()
     assert [c.method for c in slack.fake.calls if c.method.startswith("chat.")] == []
+
+
+async def test_where_the_bot_is_no_member_answers_and_shares_go_through_the_response_url(slack: Slack) -> None:
+    slack.fake.fail("chat.postEphemeral", "channel_not_found")
+    slack.fake.fail("chat.postMessage", "not_in_channel")
+    await slack.form(slash(QUESTION, response_url=slack.fake.hook_url("T111/1/cmd")))
+    [private] = await slack.fake.wait_for("response_url")
+    assert private.args["response_type"] == "ephemeral"
+    qid = private.args["blocks"][-1]["elements"][0]["value"]
+    await slack.form(block_action("share", qid, response_url=slack.fake.hook_url("T111/1/click"), is_ephemeral=True))
+    [_, public] = await slack.fake.wait_for("response_url", 2)
+    assert public.args["response_type"] == "in_channel" and public.args["replace_original"] is False
+    assert "shared an answer" in json.dumps(public.args["blocks"])
