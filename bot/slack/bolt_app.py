@@ -20,6 +20,9 @@ def build_bolt_app(client: AsyncWebClient, identity: BotIdentity, signing_secret
                    work: SlackWork, queue: WorkQueue) -> AsyncApp:
     """An AsyncApp with `process_before_response`: the ack is the HTTP response, the work is queued.
 
+    Events API callbacks arrive already acknowledged and dispatched from a queue worker (see
+    `SlackRoute`), so their listeners do the work right there; over Socket Mode they queue it.
+
     Request signatures are checked by `SlackRoute` before bolt sees a request (bolt's own check would
     run after the body is parsed, and again, for queued events, long after arrival).
     """
@@ -34,17 +37,17 @@ def build_bolt_app(client: AsyncWebClient, identity: BotIdentity, signing_secret
 
     @app.event("app_mention")
     async def on_mention(body: Payload) -> None:
-        queue.submit(lambda: work.event_message(body))
+        await queue.run_or_submit(lambda: work.event_message(body))
 
     @app.event("message")
     async def on_message(body: Payload, event: Payload) -> None:
         if is_user_dm(event):
-            queue.submit(lambda: work.event_message(body))
+            await queue.run_or_submit(lambda: work.event_message(body))
 
     @app.event("app_home_opened")
     async def on_home(event: Payload) -> None:
         if event.get("tab", "home") == "home":
-            queue.submit(lambda: work.home(event))
+            await queue.run_or_submit(lambda: work.home(event))
 
     @app.command(re.compile(r"^/"))
     async def on_command(ack: Any, body: Payload) -> None:

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable
 
 log = logging.getLogger(__name__)
 
 Job = Callable[[], Awaitable[None]]
+
+_IN_WORKER: contextvars.ContextVar[bool] = contextvars.ContextVar("slack_in_worker", default=False)
 
 
 class WorkQueue:
@@ -26,6 +29,13 @@ class WorkQueue:
 
     def submit(self, job: Job) -> None:
         self.queue.put_nowait(job)
+
+    async def run_or_submit(self, job: Job) -> None:
+        """Run `job` now when already on a worker (an event bolt dispatches from the queue), else queue it."""
+        if _IN_WORKER.get():
+            await job()
+        else:
+            self.submit(job)
 
     def start(self) -> None:
         if not self._tasks:
@@ -45,6 +55,7 @@ class WorkQueue:
         self._tasks = []
 
     async def _run(self) -> None:
+        _IN_WORKER.set(True)
         while True:
             job = await self.queue.get()
             try:
