@@ -13,9 +13,9 @@ from bot.pulse.chart import results_png
 from bot.pulse.models import OPEN, PulseSchedule, Where
 from bot.pulse.parse import ParseError, StartArgs, parse_duration, parse_start
 from bot.pulse.service import PulseService
-from bot.pulse.store import parse_vote
 from bot.pulse.templates import DEFAULT_TEMPLATE, Template
 from bot.pulse.tickers import CADENCES, add_cadence, start_scheduled
+from bot.pulse.votes import parse_vote
 
 USAGE = (
     "Pulse checks — short anonymous polls:\n"

@@ -21,8 +21,9 @@ from bot.pulse import cards
 from bot.pulse.chart import results_png
 from bot.pulse.models import Pulse
 from bot.pulse.results import PulseResults, compute
-from bot.pulse.store import PulseStore, Vote
+from bot.pulse.store import PulseStore
 from bot.pulse.templates import Template, load_dir
+from bot.pulse.votes import Vote, VoteWriter
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -36,14 +37,23 @@ class PulseService:
     def __init__(self, settings: Settings, db: Database, ports: dict[str, ChatPort]) -> None:
         self.settings = settings
         self.store = PulseStore(db)
+        self.writer = VoteWriter(db.engine)
         self.ports = ports
         self._refresh: dict[int, asyncio.Task[None]] = {}
+        self._templates: tuple[object, tuple[dict[str, Template], list[str]]] | None = None
 
     # ---------------------------------------------------------------- who and what
 
     def templates(self) -> tuple[dict[str, Template], list[str]]:
+        """The valid templates and the errors of the broken ones; re-read only when a file changed."""
         folder = self.settings.pulse_templates or self.settings.knowledge_dir / "pulses"
-        return load_dir(folder)
+        try:
+            stamp = tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in folder.glob("*.y*ml")))
+        except OSError:
+            stamp = ()
+        if self._templates is None or self._templates[0] != stamp:
+            self._templates = (stamp, load_dir(folder))
+        return self._templates[1]
 
     def is_evangelist(self, user: User) -> bool:
         """Evangelists are configured by user id or group id; with none configured, only the local console."""
@@ -95,7 +105,7 @@ class PulseService:
     async def vote(self, inbound: Inbound, port: ChatPort, vote: Vote) -> bool:
         """Store a click; refuse politely after the close. The card is refreshed with the participation count."""
         voter = self.user_hash(inbound.user, f"pulse-vote:{vote.pulse_id}")
-        stored = await asyncio.to_thread(self.store.vote, vote, voter)
+        stored = await self.writer.vote(vote, voter)
         if not stored:
             pulse = await asyncio.to_thread(self.store.get, vote.pulse_id)
             if pulse is not None and not pulse.is_open:

@@ -1,9 +1,6 @@
 """Pulse storage. Every state change is one guarded statement, so any number of replicas stay correct.
 
-- A vote is one `INSERT .. SELECT .. WHERE pulse is open .. ON CONFLICT DO UPDATE` (SQLite and
-  PostgreSQL): a double click or a changed vote updates the one row; a click after the close inserts
-  nothing. On PostgreSQL the SELECT takes a share lock on the pulse row, so a close waits for votes in
-  flight and the results see every vote that was accepted.
+- Votes: see `bot.pulse.votes` (guarded upserts, group commit).
 - A close is claimed with `UPDATE .. WHERE status = 'open'`: only the replica that changed the row posts
   the results. A claim left by a crashed replica is taken over after `STALE_CLAIM`.
 """
@@ -11,36 +8,20 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Insert, and_, func, literal, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, func, or_, select, update
 
 from bot.core.model import Conversation
 from bot.db.engine import Database
 from bot.pulse.models import CLOSED, CLOSING, OPEN, Pulse, PulseSchedule, PulseVote, Where
 from bot.pulse.templates import Template
+from bot.pulse.votes import Vote, write_votes
 
 STALE_CLAIM = timedelta(minutes=5)
 
 Tally = dict[int, dict[int, int]]  # statement -> score -> count
-
-
-@dataclass(frozen=True)
-class Vote:
-    pulse_id: int
-    statement: int
-    score: int
-
-
-def parse_vote(value: str) -> Vote | None:
-    """`"<pulse_id>:<statement>:<score>"` from a button, or None if it is not one."""
-    parts = value.split(":")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        return None
-    return Vote(int(parts[0]), int(parts[1]), int(parts[2]))
 
 
 class PulseStore:
@@ -49,9 +30,6 @@ class PulseStore:
     def __init__(self, db: Database) -> None:
         self.db = db
         self.dialect = db.engine.dialect.name
-
-    def _insert(self, table: Any) -> Any:
-        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
 
     def create(
         self, template: Template, lang: str, conv: Conversation, *, closes_at: datetime, creator_hash: str,
@@ -77,27 +55,8 @@ class PulseStore:
             return s.get(Pulse, pulse_id)
 
     def vote(self, vote: Vote, voter_hash: str) -> bool:
-        """Store or change a vote if the pulse is open and the vote fits it. True if stored."""
-        now = datetime.now(UTC)
-        source = (
-            select(literal(vote.pulse_id), literal(vote.statement), literal(voter_hash), literal(vote.score),
-                   literal(now, Pulse.created_at.type))
-            .select_from(Pulse)
-            .where(
-                Pulse.id == vote.pulse_id, Pulse.status == OPEN, Pulse.closes_at > now,
-                Pulse.n_statements > vote.statement, Pulse.scale_min <= vote.score, Pulse.scale_max >= vote.score,
-            )
-        )
-        if self.dialect == "postgresql":
-            source = source.with_for_update(read=True)
-        cols = ["pulse_id", "statement", "voter_hash", "score", "voted_at"]
-        stmt: Insert = self._insert(PulseVote).from_select(cols, source)
-        stmt = stmt.on_conflict_do_update(  # type: ignore[attr-defined]
-            index_elements=["pulse_id", "statement", "voter_hash"],
-            set_={"score": stmt.excluded.score, "voted_at": stmt.excluded.voted_at},  # type: ignore[attr-defined]
-        ).returning(PulseVote.score)  # rowcount of INSERT .. SELECT is not reliable on every driver
-        with self.db.session() as s, s.begin():
-            return s.execute(stmt).first() is not None
+        """Store or change one vote if the pulse is open and the vote fits it. True if stored."""
+        return write_votes(self.db.engine, [(vote, voter_hash)])[0]
 
     def participation(self, pulse_id: int) -> int:
         """How many different people have voted on at least one statement."""

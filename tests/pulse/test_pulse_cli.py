@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from bot.app import Services
 from bot.cli import app
 from bot.pulse.service import PulseService
-from bot.pulse.store import Vote
+from bot.pulse.votes import Vote
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from sqlalchemy import select, update
 
 from bot.pulse.models import Pulse, PulseVote
 from bot.pulse.service import PulseService
-from bot.pulse.store import PulseStore, Vote, parse_vote
+from bot.pulse.store import PulseStore
+from bot.pulse.votes import Vote, parse_vote
 
 
 def new_pulse(pulses: PulseService, minutes: float = 60) -> Pulse:
@@ -106,3 +107,15 @@ def test_every_accepted_vote_is_in_the_results_when_a_close_races_the_votes(puls
 def test_the_store_keeps_no_raw_user_ids(pulses: PulseService) -> None:
     assert {c.name for c in PulseVote.__table__.columns} == {"pulse_id", "statement", "voter_hash", "score", "voted_at"}
     assert isinstance(pulses.store, PulseStore)
+
+
+async def test_group_commit_answers_each_click_and_the_last_of_two_clicks_wins(pulses: PulseService) -> None:
+    import asyncio
+
+    store, p = pulses.store, new_pulse(pulses)
+    clicks = [(Vote(p.id, st, 1 + n % 5), f"v{n}") for n in range(100) for st in range(3)]
+    clicks += [(Vote(p.id, 0, 5), "v0"), (Vote(p.id, 9, 5), "v1")]  # a changed vote and an invalid one
+    results = await asyncio.gather(*(pulses.writer.vote(v, h) for v, h in clicks))
+    assert results == [True] * 301 + [False]
+    assert store.tally(p.id)[0][5] == 21  # v4, v9, ..., v99, plus v0 changed from 1 to 5
+    assert sum(sum(c.values()) for c in store.tally(p.id).values()) == 300
