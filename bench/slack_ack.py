@@ -46,7 +46,7 @@ def event(n: int) -> tuple[str, str]:
     ts = f"{1700000000 + n}.{n:06d}"
     body["event_id"] = f"EvBench{n:05d}"
     body["event"].update(text=f"<@W111> {QUESTIONS[n % len(QUESTIONS)]}", ts=ts, event_ts=ts,
-                         client_msg_id=f"bench-{n}")
+                         client_msg_id=f"bench-{n}", user=f"U{n:05d}")  # 200 people, not one asking 200 times
     return json.dumps(body), ts
 
 
@@ -93,15 +93,17 @@ async def run(n_events: int, database_url: str | None) -> int:
     per_thread = Counter(c.args["thread_ts"] for c in posts)
     latency = [c.at - sent[c.args["thread_ts"]] for c in posts]
     limited = sum(1 for c in fake.calls if c.status == 429)
+    cards = sum(1 for c in posts if "feedback:up" in json.dumps(c.args.get("blocks", [])))
     print(f"events: {n_events}  statuses: {dict(statuses)}  rate-limited calls: {limited}")
     print(f"ack ms: p50 {statistics.median(acks):.1f}  p95 {pct(acks, 95):.1f}  p99 {pct(acks, 99):.1f}  max {max(acks):.1f}")
     print(f"baseline (same burst of GET /healthz, same server): p50 {statistics.median(base):.1f}  "
           f"p99 {pct(base, 99):.1f} ms")
     print(f"answered: {len(per_thread)}/{n_events} events, exactly once: {sum(1 for v in per_thread.values() if v == 1)}, "
-          f"more than once: {sum(1 for v in per_thread.values() if v > 1)}")
+          f"more than once: {sum(1 for v in per_thread.values() if v > 1)}, answer cards (with feedback buttons): {cards}")
     print(f"event -> postMessage s: p50 {statistics.median(latency):.3f}  p95 {pct(latency, 95):.3f}  max {max(latency):.3f}")
     print(f"auth.test calls: {len(fake.called('auth.test'))}  server log tracebacks: {log.count('Traceback')}")
     ok = (statuses == Counter({200: n_events}) and pct(acks, 99) < 100 and len(per_thread) == n_events
+          and cards == n_events
           and all(v == 1 for v in per_thread.values()) and pct(latency, 95) < 1.5)
     print("bars:", "PASS" if ok else "FAIL")
     return 0 if ok else 1
