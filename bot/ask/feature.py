@@ -12,6 +12,8 @@ from bot.core.model import Text
 from bot.core.privacy import hash_user
 from bot.core.router import Turn
 from bot.ops import metrics
+from bot.trust.audience import allowed_for
+from bot.trust.limits import RATE_LIMITED, over_rate_limit
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -35,9 +37,15 @@ class AskFeature:
             await turn.reply(Text(f"That question is too long; please keep it under {settings.max_question_chars} characters."))
             return
         inbound = turn.inbound
+        user_hash = hash_user(settings.hash_key.get_secret_value(), inbound.user.platform, inbound.user.id)
+        if await asyncio.to_thread(over_rate_limit, self.services.db, settings, user_hash):
+            await turn.reply(RATE_LIMITED)
+            return
         try:
+            knowledge = self.services.knowledge
+            allowed = allowed_for(knowledge.collections, inbound)
             with metrics.ANSWER_SECONDS.time():
-                answer = await asyncio.to_thread(self.services.knowledge.ask.answer, question, inbound.history)
+                answer = await asyncio.to_thread(knowledge.ask.answer, question, inbound.history, allowed)
         except Exception:
             log.exception("knowledge unavailable")
             metrics.ANSWERS.labels("unavailable").inc()
@@ -46,7 +54,6 @@ class AskFeature:
         metrics.ANSWERS.labels("answered" if answer.answered else "abstained").inc()
         if not answer.answered:
             metrics.ABSTENTIONS.inc()
-        user_hash = hash_user(settings.hash_key.get_secret_value(), inbound.user.platform, inbound.user.id)
         qid = await asyncio.to_thread(
             self.log.record,
             platform=inbound.conversation.platform,

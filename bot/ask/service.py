@@ -87,11 +87,14 @@ class AskService:
             return False
         return not (not f["xling"] and f["coverage"] < p.min_coverage and f["dense"] < p.coverage_trusted_above)
 
-    def answer(self, question: str, history: tuple[str, ...] = ()) -> Answer:
+    def answer(
+        self, question: str, history: tuple[str, ...] = (), allowed: frozenset[str] | None = None,
+    ) -> Answer:
+        """Answer from the `allowed` collections only (default: the public ones)."""
         question = " ".join(question.split())[: self.max_chars]
         lang = detect_lang(question)
         query = question if not history else f"{history[-1][:500]} {question}"
-        passages = self.retriever.search(query) if question else []
+        passages = self.retriever.search(query, allowed) if question else []
         self.last_features = self.features(question, passages)
         if not passages or not self.covered(self.last_features):
             contact = self.contact if lang == "en" else CONTACT_DE

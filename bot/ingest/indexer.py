@@ -21,6 +21,7 @@ from bot.embed.base import Embedder
 from bot.ingest.loaders import SUPPORTED, LoadError, load
 from bot.ingest.split import Chunk, split
 from bot.search.store import KnowledgeStore
+from bot.trust.collections import DEFAULT
 
 IGNORED = {".yaml", ".yml", ".json", ".csv", ".jsonl", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".zip"}
 
@@ -87,9 +88,11 @@ Progress = Callable[[int], None]
 class Indexer:
     def __init__(
         self, store: KnowledgeStore, embedder: Embedder, *, max_bytes: int = 20_000_000,
-        max_chunks: int = 2000, batch: int = 16,
+        max_chunks: int = 2000, batch: int = 16, collection_of: Callable[[str], str] | None = None,
     ) -> None:
         self.store = store
+        self.collection_of = collection_of or (lambda _path: DEFAULT)
+        self.retagged = 0
         self.embedder = embedder
         self.max_bytes = max_bytes
         self.max_chunks = max_chunks
@@ -99,6 +102,7 @@ class Indexer:
         """Which files need (re)indexing; everything else is counted on the summary."""
         files, skipped = walk(roots)
         summary = Summary(skipped=skipped)
+        self.retagged = 0
         states = self.store.doc_states()
         todo: list[tuple[Path, bytes, str]] = []
         seen: set[str] = set()
@@ -118,6 +122,9 @@ class Indexer:
             if state is not None and state.content_hash == digest and state.complete:
                 summary.unchanged += 1
                 summary.chunks += state.stored
+                if state.collection != self.collection_of(key):
+                    self.store.retag(key, self.collection_of(key))
+                    self.retagged += 1
             else:
                 todo.append((path, raw, digest))
         resolved = [str(r.resolve()) for r in roots]
@@ -161,7 +168,7 @@ class Indexer:
         for key in sorted(gone):
             self.store.delete_doc(key)
             summary.removed += 1
-        if prepared or gone:
+        if prepared or gone or self.retagged:
             self.store.bump_version()
         return summary
 
@@ -190,6 +197,7 @@ class Indexer:
                 "lang": c.lang,
                 "chunk": c.index,
                 "url": url,
+                "collection": self.collection_of(key),
             }
             for c in chunks
         ]

@@ -86,9 +86,9 @@ def timed_retrieval(retriever: Retriever) -> Retriever:
     """Record every `retriever.search` call in `cxbot_retrieval_seconds`."""
     search = retriever.search
 
-    def timed(question: str) -> Any:
+    def timed(question: str, *args: Any) -> Any:
         with RETRIEVAL_SECONDS.time():
-            return search(question)
+            return search(question, *args)
 
     setattr(retriever, "search", timed)  # noqa: B010 - instance attribute shadows the method
     return retriever

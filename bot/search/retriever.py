@@ -6,8 +6,10 @@ languages the shared words are mostly names and acronyms, which pull the wrong a
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,6 +18,7 @@ from bot.embed.base import Embedder
 from bot.search.keyword import KeywordIndex
 from bot.search.store import KnowledgeStore
 from bot.text import detect_lang
+from bot.trust.collections import DEFAULT, Collections
 
 
 @dataclass
@@ -44,13 +47,23 @@ class Tuning:
     cross_lang_keyword: float = 0.25
     keyword_floor: float = 8.0
     cross_lang_bonus: float = 0.03
+    # Scoped searches over-fetch dense hits and drop invisible ones (a Chroma `where` filter costs
+    # ~350 ms at 100k chunks); below this share of visible chunks they use the filter instead.
+    post_filter_min_share: float = 0.2
 
 
 class Retriever:
-    def __init__(self, store: KnowledgeStore, embedder: Embedder, tuning: Tuning | None = None) -> None:
+    def __init__(
+        self, store: KnowledgeStore, embedder: Embedder, tuning: Tuning | None = None,
+        collections: Collections | None = None,
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.tuning = tuning or Tuning()
+        self.collections = collections or Collections(Path("/"))
+        self._of_doc: dict[str, str] = {}
+        self._chunk_coll: list[str] = []
+        self._masks: dict[frozenset[str], Any] = {}
         self._lock = threading.Lock()
         self._version: str | None = None
         self._ids: list[str] = []
@@ -70,21 +83,62 @@ class Retriever:
             full = [f"{m.get('title', '')} {m.get('section', '')}\n{t}" for t, m in zip(texts, metas, strict=True)]
             self._keyword = KeywordIndex(full, [str(m.get("lang", "en")) for m in metas])
             self._ids, self._texts, self._metas = ids, texts, metas
+            self._chunk_coll = [self.collection_of(m) for m in metas]
+            self._masks = {}
             self._version = version
 
     def idf(self, stem: str) -> float:
         """How rare a stem is in the index (unknown stems count as rare)."""
         return self._keyword.idf(stem)
 
-    def search(self, question: str) -> list[Passage]:
+    def collection_of(self, meta: dict[str, Any]) -> str:
+        """A chunk's collection, or "" (visible to nobody) when its tag and its path disagree."""
+        doc = str(meta.get("doc", meta.get("path", "")))
+        mapped = self._of_doc.get(doc)
+        if mapped is None:
+            mapped = self._of_doc[doc] = self.collections.of_path(doc)
+        tagged = str(meta.get("collection", DEFAULT))
+        return tagged if tagged == mapped else ""
+
+    def _mask(self, allowed: frozenset[str]) -> Any:
+        """Visible chunks as a boolean array, or None when every chunk is visible."""
+        if allowed not in self._masks:
+            if len(self._masks) > 256:
+                self._masks = {}
+            mask = np.fromiter((c in allowed for c in self._chunk_coll), dtype=bool, count=len(self._chunk_coll))
+            self._masks[allowed] = None if mask.all() else mask
+        return self._masks[allowed]
+
+    def _dense(self, qvec: Any, allowed: frozenset[str], mask: Any) -> list[Passage]:
+        t = self.tuning
+        share = 1.0 if mask is None else float(mask.mean()) if mask.size else 0.0
+        if share == 0.0:
+            return []
+        if share >= 1.0:
+            hits = self.store.query(qvec, t.dense_k)
+        elif share >= t.post_filter_min_share:
+            hits = self.store.query(qvec, math.ceil(t.dense_k / share * 1.5))
+        else:
+            hits = self.store.query(qvec, t.dense_k, where={"collection": {"$in": sorted(allowed)}})
+        # Always checked per hit: chunks written after the last refresh are not in the mask yet.
+        hits = [h for h in hits if self.collection_of(h.meta) in allowed][: t.dense_k]
+        return [Passage(h.id, h.text, h.meta, h.score, 0.0) for h in hits]
+
+    def search(self, question: str, allowed: frozenset[str] | None = None) -> list[Passage]:
+        """Passages for a question, best first, only from the `allowed` collections (default: public).
+
+        Invisible chunks are dropped before ranking, so they never influence scores or the answer.
+        """
         self.refresh()
         t = self.tuning
+        allowed = self.collections.public() if allowed is None else frozenset(allowed)
+        mask = self._mask(allowed)
         qlang = detect_lang(question)
         qvec = self.embedder.query(question)
-        found: dict[str, Passage] = {}
-        for hit in self.store.query(qvec, t.dense_k):
-            found[hit.id] = Passage(hit.id, hit.text, hit.meta, hit.score, 0.0)
+        found: dict[str, Passage] = {p.id: p for p in self._dense(qvec, allowed, mask)}
         kw = self._keyword.scores(question)
+        if kw.size and mask is not None and mask.size == kw.size:
+            kw = np.where(mask, kw, 0.0)
         if kw.size:
             top = np.argsort(-kw)[: t.keyword_k]
             missing = [self._ids[i] for i in top if kw[i] > 0 and self._ids[i] not in found]

@@ -47,6 +47,7 @@ class DocState:
     content_hash: str
     expected: int
     stored: int
+    collection: str = "default"
 
     @property
     def complete(self) -> bool:
@@ -93,6 +94,7 @@ class KnowledgeStore:
 
     def doc_states(self) -> dict[str, DocState]:
         states: dict[str, tuple[str, int, int]] = {}
+        collections: dict[str, str] = {}
         offset, page = 0, 5000
         while True:
             got = self.collection.get(include=["metadatas"], limit=page, offset=offset)
@@ -103,10 +105,21 @@ class KnowledgeStore:
                 if h != meta["doc_hash"]:  # leftovers of an older version: never complete
                     n = -1
                 states[key] = (h, n, seen + 1)
+                if collections.get(key, meta.get("collection", "default")) != meta.get("collection", "default"):
+                    collections[key] = ""  # mixed tags: re-tag
+                else:
+                    collections.setdefault(key, str(meta.get("collection", "default")))
             if len(metas) < page:
                 break
             offset += page
-        return {k: DocState(h, n, s) for k, (h, n, s) in states.items()}
+        return {k: DocState(h, n, s, collections.get(k, "default")) for k, (h, n, s) in states.items()}
+
+    def retag(self, key: str, collection: str) -> None:
+        """Move a document's chunks to another collection (its folder's audience changed)."""
+        got = self.collection.get(where={"doc": key}, include=["metadatas"])
+        metas = [{**dict(m), "collection": collection} for m in (got["metadatas"] or [])]
+        if got["ids"]:
+            self.collection.update(ids=got["ids"], metadatas=metas)
 
     def replace_doc(
         self, key: str, doc_hash: str, ids: list[str], texts: list[str], metas: list[dict[str, Any]],
@@ -140,7 +153,7 @@ class KnowledgeStore:
             offset += page
         return ids, docs, metas
 
-    def query(self, vector: Vectors, k: int) -> list[Hit]:
+    def query(self, vector: Vectors, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
         n = min(k, self.count())
         if n == 0:
             return []
@@ -148,6 +161,7 @@ class KnowledgeStore:
             query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
             n_results=n,
             include=["documents", "metadatas", "distances"],
+            **({"where": where} if where else {}),
         )
         out = []
         for cid, text, meta, dist in zip(

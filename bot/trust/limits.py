@@ -1,0 +1,29 @@
+"""Per-user question rate limit, counted in the shared question log so every replica agrees."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from bot.ask.store import AskedQuestion
+from bot.core.model import Text
+from bot.db.engine import Database
+from bot.settings import Settings
+
+RATE_LIMITED = Text(
+    "You're asking faster than I can look things up 🙂 Please wait a minute, then ask again."
+)
+
+
+def over_rate_limit(db: Database, settings: Settings, user_hash: str, now: datetime | None = None) -> bool:
+    """True when this user already asked `CXBOT_ASK_RATE_LIMIT` questions in the current window."""
+    if settings.ask_rate_limit <= 0:
+        return False
+    since = (now or datetime.now(UTC)) - timedelta(seconds=settings.ask_rate_window)
+    with db.session() as s:
+        count = s.scalar(
+            select(func.count()).select_from(AskedQuestion)
+            .where(AskedQuestion.user_hash == user_hash, AskedQuestion.asked_at >= since)
+        )
+    return int(count or 0) >= settings.ask_rate_limit
