@@ -52,6 +52,19 @@ QUESTIONS = [
 ]
 
 
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def self_cpu() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
 def load(replicas: list[Replica], connector: Connector, seconds: float, per_replica: int) -> tuple[int, list[float]]:
     """Closed-loop clients, `per_replica` per replica; answered count and latencies (s)."""
     counter = itertools.count()
@@ -66,7 +79,8 @@ def load(replicas: list[Replica], connector: Connector, seconds: float, per_repl
             text = f"{QUESTIONS[n % len(QUESTIONS)]} (ref {n})"  # distinct text: no cache helps
             started = time.monotonic()
             status, body = http("POST", f"{replica.url}/api/messages",
-                                activity(connector.url, text, user=f"29:bench-{worker}", expect_replies=True), timeout=60)
+                                activity(connector.url, text, user=f"29:bench-{worker}",
+                                         conversation=f"a:bench-{worker}", expect_replies=True), timeout=60)
             took = time.monotonic() - started
             with lock:
                 if status == 200 and body and body.get("activities"):
@@ -90,8 +104,11 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=40.0)
     ap.add_argument("--clients-per-replica", type=int, default=4)
     ap.add_argument("--threads", type=int, default=1, help="embedding threads per replica (CXBOT_EMBED_THREADS)")
+    ap.add_argument("--pin", action="store_true",
+                    help="pin replica N to core N (like a 1-CPU limit per replica); Chroma and clients float")
     args = ap.parse_args()
-    print(f"machine: {os.cpu_count()} cores; {args.seconds:g} s per run, {args.clients_per_replica} clients/replica")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} before the run; "
+          f"{args.seconds:g} s per run, {args.clients_per_replica} clients/replica")
 
     with tempfile.TemporaryDirectory(prefix="cxbot-scaleout-") as tmpdir:
         tmp = Path(tmpdir)
@@ -113,17 +130,30 @@ def main() -> None:
                 while len(replicas) < n:
                     name = "ab"[len(replicas)]
                     replica = Replica(f"replica-{name}", env[name], tmp / f"{name}.log")
+                    if args.pin:
+                        replica.argv = ["taskset", "-c", str(len(replicas) % (os.cpu_count() or 1)), *replica.argv]
                     replica.start()
                     replica.wait_healthy()
                     replicas.append(replica)
                 load(replicas, connector, 5, 1)  # warm-up: models loaded, keyword index built
+                procs = [r.proc.pid if r.proc else None for r in replicas]
+                chroma_pid = chroma.proc.pid if chroma.proc else None
+                cpu0 = [cpu_seconds(p) for p in procs], cpu_seconds(chroma_pid), self_cpu()
                 answered, lat = load(replicas, connector, args.seconds, args.clients_per_replica)
+                used = ([cpu_seconds(p) - c for p, c in zip(procs, cpu0[0], strict=True)],
+                        cpu_seconds(chroma_pid) - cpu0[1], self_cpu() - cpu0[2])
                 rate = answered / args.seconds
                 p50 = statistics.median(lat) * 1000 if lat else float("nan")
                 p95 = statistics.quantiles(lat, n=20)[18] * 1000 if len(lat) >= 20 else float("nan")
                 results[n] = rate
+                replica_cpu = sum(used[0])
                 print(f"{n} replica(s): {answered} answers in {args.seconds:g} s = {rate:.2f}/s "
                       f"(p50 {p50:.0f} ms, p95 {p95:.0f} ms)")
+                print(f"  CPU used: replicas {replica_cpu / args.seconds:.2f} cores "
+                      f"({', '.join(f'{u / args.seconds:.2f}' for u in used[0])}), chroma {used[1] / args.seconds:.2f}, "
+                      f"clients {used[2] / args.seconds:.2f}; {1000 * replica_cpu / max(answered, 1):.1f} "
+                      f"replica-CPU-ms per answer")
+            print(f"load average after: {os.getloadavg()[0]:.1f} (other work on the machine skews the figures)")
             print(f"scale-out factor 2 vs 1: {results[2] / results[1]:.2f}x (target >= 1.7x)")
         finally:
             for replica in replicas:

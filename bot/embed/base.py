@@ -43,4 +43,4 @@ def make_embedder(settings: Settings) -> Embedder:
         return MiniLMEmbedder()
     from bot.embed.e5 import E5Embedder
 
-    return E5Embedder()
+    return E5Embedder(threads=settings.embed_threads)

@@ -102,9 +102,8 @@ def ask(replica: Replica, connector: Connector, text: str, user: str = "29:user-
 
 
 def test_both_replicas_start_together_and_are_ready(topo: Topology) -> None:
-    for replica in (topo.a, topo.b):
-        status, body = http("GET", f"{replica.url}/readyz")
-        assert status == 200, body
+    for replica in (topo.a, topo.b):  # as a readiness probe does: until it passes (the model loads first)
+        wait_until(f"{replica.name} ready", lambda r=replica: http("GET", f"{r.url}/readyz")[0] == 200, 30)
 
 
 def test_ingest_through_one_replica_then_ask_through_the_other(topo: Topology) -> None:
@@ -118,6 +117,10 @@ def test_ingest_through_one_replica_then_ask_through_the_other(topo: Topology) -
     assert any("acknowledg" in t.lower() for t in from_b), from_b
     assert http("GET", f"{topo.b.url}/readyz")[0] == 200
     assert topo.rows("SELECT count(*) FROM asked_questions") == 2
+    _, metrics = http("GET", f"{topo.b.url}/metrics")
+    assert 'cxbot_requests_total{kind="message",platform="teams"} 1.0' in metrics
+    assert 'cxbot_ack_seconds_count{platform="teams"} 1.0' in metrics
+    assert 'cxbot_answers_total{outcome="answered"} 1.0' in metrics
 
 
 def _vote_buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
