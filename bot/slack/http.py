@@ -65,13 +65,18 @@ class SlackRoute:
     async def handle(self, request: web.Request) -> web.StreamResponse:
         if request.content_length is not None and request.content_length > MAX_BODY:
             return _reject(413, "body_too_large")
+        chunks: list[bytes] = []
+        size = 0
         try:
-            raw = await request.content.read(MAX_BODY + 1)
+            async for chunk in request.content.iter_chunked(64 * 1024):
+                size += len(chunk)
+                if size > MAX_BODY:
+                    return _reject(413, "body_too_large")
+                chunks.append(chunk)
         except (ConnectionError, ValueError) as exc:
             log.info("slack request body unreadable", extra={"error": type(exc).__name__})
             return _reject(400, "unreadable_body")
-        if len(raw) > MAX_BODY:
-            return _reject(413, "body_too_large")
+        raw = b"".join(chunks)
         if not self._signed(raw, request.headers.get("X-Slack-Request-Timestamp"),
                             request.headers.get("X-Slack-Signature")):
             return _reject(401, "invalid_signature")

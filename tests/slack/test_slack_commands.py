@@ -83,3 +83,10 @@ async def test_where_the_bot_is_no_member_answers_and_shares_go_through_the_resp
     [_, public] = await slack.fake.wait_for("response_url", 2)
     assert public.args["response_type"] == "in_channel" and public.args["replace_original"] is False
     assert "shared an answer" in json.dumps(public.args["blocks"])
+
+
+async def test_a_large_click_payload_arriving_in_many_chunks_is_read_whole(slack: Slack) -> None:
+    payload = block_action("feedback:up", "no-such-question", is_ephemeral=False)
+    padded = payload + "&pad=" + "x" * 600_000
+    resp = await slack.form(padded)
+    assert resp.status == 200
