@@ -27,10 +27,8 @@ WELCOME = Text(
     "Hi, I'm **cxbot**: ask me anything about our CX playbooks and customer-feedback material, "
     "and I answer with sources. Type `help` to see everything I can do."
 )
-
-
-SORRY = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message",
-         "value": "Sorry, something went wrong on my side. Please try again."}
+APOLOGY = "Sorry, something went wrong on my side. Please try again."
+SORRY = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": APOLOGY}
 
 
 class CxTeamsBot(ActivityHandler):  # type: ignore[misc]
@@ -76,7 +74,7 @@ class CxTeamsBot(ActivityHandler):  # type: ignore[misc]
             log.exception("teams turn failed", extra={
                 "user": hash_user(self.hash_key, "teams", inbound.user.id), "kind": inbound.kind.value,
             })
-            await port.reply(inbound, Text("Sorry, something went wrong on my side. Please try again."))
+            await port.reply(inbound, Text(APOLOGY))
 
     async def drain(self) -> None:
         """Wait for answers still being worked on (tests, shutdown)."""

@@ -2,7 +2,8 @@
 
 The route checks the body and the token itself before handing the activity to botbuilder's
 `CloudAdapter`, so bad input answers 400 and a missing, malformed or invalid token answers 401
-(botbuilder alone answers 500 for a malformed Bearer token). With `MicrosoftAppId` and
+(botbuilder alone answers 500 for a malformed Bearer token); 503 only when Microsoft's signing keys
+cannot be fetched to check a token. With `MicrosoftAppId` and
 `MicrosoftAppPassword` empty the bot runs unauthenticated (local development, the Agents Playground)
 and says so at start.
 """
@@ -14,6 +15,7 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 from aiohttp import web
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
@@ -99,6 +101,13 @@ class MessagesRoute:
             return web.json_response({"error": parsed}, status=400)
         try:
             authenticated = await self.auth.authenticate_request(parsed, request.headers.get("Authorization", ""))
+        except PermissionError:  # botframework's "unauthorized" (an OSError: keep it first)
+            log.info("teams request rejected", extra={"reason": "PermissionError"})
+            return web.json_response({"error": "unauthorized"}, status=401)
+        except (aiohttp.ClientError, TimeoutError, OSError) as exc:  # requests' errors are OSErrors
+            # the token may be fine: Microsoft's signing keys could not be fetched
+            log.warning("teams token not verifiable now", extra={"reason": type(exc).__name__})
+            return web.json_response({"error": "cannot verify the token right now"}, status=503)
         except Exception as exc:
             log.info("teams request rejected", extra={"reason": type(exc).__name__})
             return web.json_response({"error": "unauthorized"}, status=401)

@@ -187,3 +187,25 @@ def test_incomplete_app_settings_fail_with_a_clear_message(
 
     with pytest.raises(ValueError, match=message):
         bot_config(settings_factory(**values))
+
+
+async def test_well_formed_token_that_cannot_be_checked_is_not_a_500(
+    auth_client: Any, connector: Connector, fixture_activity: Callable[[str], dict[str, Any]],
+) -> None:
+    import base64
+    import time
+
+    def part(data: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    client, services = auth_client
+    claims = {"iss": "https://api.botframework.com", "aud": "00000000-0000-0000-0000-000000000001",
+              "exp": int(time.time()) + 600}
+    token = part({"alg": "RS256", "typ": "JWT", "kid": "k1"}) + "." + part(claims) + ".c2ln"
+
+    resp = await client.post("/api/messages", json=fixture_activity("message_personal.json"),
+                             headers={"Authorization": f"Bearer {token}"})
+
+    assert resp.status in (401, 503)  # 503 here: no network to fetch Microsoft's signing keys
+    assert connector.calls == []
+    assert stored_rows(services) == (0, 0)
