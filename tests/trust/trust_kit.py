@@ -59,3 +59,15 @@ def write_knowledge(root: Path) -> Path:
 def leaks(text: str) -> list[str]:
     """The restricted words found in something the bot sent."""
     return [w for w in SECRET_WORDS if w.lower() in text.lower()]
+
+
+def scoped_settings(tmp: Path) -> object:
+    """Settings whose knowledge dir is `write_knowledge(tmp / "knowledge")`, indexed."""
+    from conftest import make_settings
+
+    from bot.knowledge import Knowledge
+
+    root = write_knowledge(tmp / "knowledge")
+    settings = make_settings(tmp / "data", CXBOT_KNOWLEDGE_DIR=root)
+    Knowledge(settings).indexer().run([root])
+    return settings
