@@ -70,6 +70,15 @@ def wrong_shapes(rng: random.Random) -> str:
     return f'{{"type": "event_callback", "event_id": "EvFuzz{rng.randrange(10**6)}", "event": {event}}}'
 
 
+def wrong_action_shapes(rng: random.Random) -> str:
+    payload = rng.choice([
+        {"type": "block_actions", "actions": "x"}, {"type": "block_actions", "actions": [5]},
+        {"type": "block_actions", "actions": [{"action_id": 5}], "user": "W1"},
+        {"type": "block_actions", "actions": [None]}, {"type": "view_submission", "view": "x"},
+    ])
+    return "payload=" + urllib.parse.quote(json.dumps(payload))
+
+
 def make_cases(n: int, seed: int) -> list[Case]:
     rng = random.Random(seed)
     base = payloads()
@@ -119,6 +128,11 @@ def make_cases(n: int, seed: int) -> list[Case]:
         bad = wrong_shapes(rng)
         return "signed-wrong-shape", "POST", bad.encode(), {"Content-Type": "application/json", **signed(bad)}
 
+    def signed_wrong_action() -> Case:
+        bad = wrong_action_shapes(rng)
+        return "signed-wrong-action", "POST", bad.encode(), {"Content-Type": "application/x-www-form-urlencoded",
+                                                              **signed(bad)}
+
     def binary() -> Case:
         raw = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 400)))
         return "binary-junk", "POST", raw, {"Content-Type": rng.choice(["application/json", "application/octet-stream"])}
@@ -140,7 +154,7 @@ def make_cases(n: int, seed: int) -> list[Case]:
 
     makers: list[tuple[Callable[[], Case], int]] = [
         (unsigned, 12), (wrong_secret, 10), (stale, 10), (bad_headers, 12), (tampered, 8), (signed_bad_json, 16),
-        (signed_bad_form, 10), (signed_wrong_shape, 8), (binary, 6), (signed_binary, 4), (oversized, 1),
+        (signed_bad_form, 10), (signed_wrong_shape, 8), (signed_wrong_action, 6), (binary, 6), (signed_binary, 4), (oversized, 1),
         (wrong_method, 3),
     ]
     funcs, weights = zip(*makers, strict=True)

@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import logging
 import time
+from typing import Any
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
@@ -33,10 +34,24 @@ def _reject(status: int, reason: str) -> web.Response:
     return web.json_response({"ok": False, "error": reason}, status=status)
 
 
-def _well_formed_event(body: dict[str, object]) -> bool:
-    event = body.get("event")
-    return (isinstance(event, dict) and isinstance(event.get("type"), str)
-            and isinstance(body.get("event_id", ""), str))
+_OBJECT_FIELDS = ("event", "user", "view", "container", "channel", "team", "message", "enterprise")
+
+
+def well_formed(body: dict[str, Any]) -> bool:
+    """The fields bolt and our listeners index into have the types Slack sends (else bolt would raise)."""
+    if not isinstance(body.get("type", ""), str):
+        return False
+    if any(body.get(k) is not None and not isinstance(body[k], dict) for k in _OBJECT_FIELDS):
+        return False
+    actions = body.get("actions", [])
+    if not isinstance(actions, list) or not all(isinstance(a, dict) and isinstance(a.get("action_id", ""), str)
+                                                for a in actions):
+        return False
+    if body.get("type") == "event_callback":
+        event = body.get("event")
+        return isinstance(event, dict) and isinstance(event.get("type"), str) and isinstance(
+            body.get("event_id", ""), str)
+    return True
 
 
 class SlackRoute:
@@ -88,12 +103,12 @@ class SlackRoute:
             bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=dict(request.headers))
             if not isinstance(bolt_request.body, dict):
                 raise ValueError("payload is not an object")
+            if not well_formed(bolt_request.body):
+                raise ValueError("payload fields of the wrong type")
         except Exception as exc:
             log.info("malformed slack request", extra={"error": type(exc).__name__})
             return _reject(400, "malformed_body")
         if bolt_request.body.get("type") == "event_callback":
-            if not _well_formed_event(bolt_request.body):
-                return _reject(400, "malformed_event")
             self.queue.submit(lambda: self._dispatch_event(bolt_request))
             return web.Response(status=200)
         try:

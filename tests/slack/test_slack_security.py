@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import json
 import time
+from urllib.parse import quote
 
 from slack_testkit import SECRET, Slack, mention, sign
 
@@ -42,6 +43,9 @@ async def test_malformed_bodies_are_rejected_with_400(slack: Slack) -> None:
         ('{"type": "event_callback", "event": "nope"}', "application/json"),
         ("payload=%7Bnot-json", "application/x-www-form-urlencoded"),
         ("payload=%5B%5D", "application/x-www-form-urlencoded"),
+        ("payload=" + quote(json.dumps({"type": "block_actions", "actions": "x"})), "application/x-www-form-urlencoded"),
+        ("payload=" + quote(json.dumps({"type": "block_actions", "actions": [None]})), "application/x-www-form-urlencoded"),
+        ("payload=" + quote(json.dumps({"type": "view_submission", "view": "x"})), "application/x-www-form-urlencoded"),
     ]
     for body, ctype in bad:
         resp = await slack.send(body, ctype)
