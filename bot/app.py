@@ -20,6 +20,7 @@ FEATURES = [
     "bot.ask.feature",
     "bot.pulse.feature",
     "bot.digest.feature",
+    "bot.trust.feature",
 ]
 
 

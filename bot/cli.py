@@ -164,6 +164,7 @@ ops_doctor.register(app)  # `cxbot doctor`
 app.add_typer(__import__("bot.pulse.cli", fromlist=["app"]).app, name="pulse")  # `cxbot pulse ...`
 app.add_typer(__import__("bot.digest.cli", fromlist=["app"]).app, name="digest")  # `cxbot digest ...`
 app.command("demo-data")(__import__("bot.digest.cli", fromlist=["demo_data"]).demo_data)
+app.command("forget")(__import__("bot.trust.cli", fromlist=["forget"]).forget)  # `cxbot forget USER`
 
 
 def main() -> None:

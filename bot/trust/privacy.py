@@ -1,0 +1,77 @@
+"""Retention and forgetting: questions expire, and one person's data can be deleted on request.
+
+What is stored about a person, and how it is found again from their id:
+- `asked_questions.user_hash`: HMAC of (platform, user id) -> deleted by hash;
+- `pulse_votes.voter_hash`: HMAC of (platform, user id, "pulse-vote:<pulse id>"), a different key per
+  pulse so votes cannot be linked across pulses -> recomputed for every pulse and deleted;
+- `slack_private_answers.user_id`: the asker of a private answer kept for a day so it can be
+  shared -> deleted by Slack user id.
+Pulse and schedule `creator_hash` are kept: they identify nobody and own running schedules.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import column, delete, select, table
+
+from bot.ask.store import QuestionLog
+from bot.core.privacy import hash_user
+from bot.db.engine import Database
+from bot.pulse.models import Pulse, PulseVote
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PLATFORMS = ("slack", "teams", "console")
+PRIVATE_ANSWERS = table("slack_private_answers", column("user_id"))
+
+
+@dataclass
+class Forgotten:
+    questions: int = 0
+    votes: int = 0
+    private_answers: int = 0
+
+
+def parse_user(user: str) -> list[tuple[str, str]]:
+    """`slack:U123` -> [("slack", "U123")]; a plain id -> that id on every platform."""
+    user = user.strip()
+    platform, sep, rest = user.partition(":")
+    if sep and platform in PLATFORMS and rest.strip():
+        return [(platform, rest.strip())]
+    if not user or len(user) > 255 or any(ch.isspace() for ch in user):
+        raise ValueError("give a user id like U0123ABC, slack:U0123ABC or teams:<aad object id>")
+    return [(p, user) for p in PLATFORMS]
+
+
+def forget(settings: Settings, db: Database, user: str) -> Forgotten:
+    """Delete everything stored about one person (questions, pulse votes, shareable private answers)."""
+    key = settings.hash_key.get_secret_value()
+    done = Forgotten()
+    log_ = QuestionLog(db)
+    for platform, uid in parse_user(user):
+        done.questions += log_.forget(hash_user(key, platform, uid))
+        with db.session() as s, s.begin():
+            pulse_ids = list(s.scalars(select(Pulse.id)))
+            for pid in pulse_ids:
+                voter = hash_user(key, platform, uid, f"pulse-vote:{pid}")
+                result = s.execute(delete(PulseVote).where(PulseVote.pulse_id == pid, PulseVote.voter_hash == voter))
+                done.votes += int(getattr(result, "rowcount", 0))
+            if platform == "slack":
+                result = s.execute(delete(PRIVATE_ANSWERS).where(PRIVATE_ANSWERS.c.user_id == uid))
+                done.private_answers += int(getattr(result, "rowcount", 0))
+    log.info("forgot a person", extra={"questions": done.questions, "votes": done.votes,
+                                       "private_answers": done.private_answers})
+    return done
+
+
+def purge_questions(settings: Settings, db: Database, now: datetime | None = None) -> int:
+    """Delete questions older than `CXBOT_QUESTION_RETENTION_DAYS` (idempotent: safe on every replica)."""
+    before = (now or datetime.now(UTC)) - timedelta(days=settings.question_retention_days)
+    removed = QuestionLog(db).purge(before)
+    if removed:
+        log.info("expired asked questions deleted", extra={"count": removed})
+    return removed
