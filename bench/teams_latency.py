@@ -6,6 +6,7 @@ Indexes the project's `knowledge/` into a temporary data dir, starts `cxbot serv
 with `../shared/tools/teams-playground/run` (root, node, npm), sends one warm-up question (its time is
 printed as the cold start), then N different questions one after another, timing each from the
 message POST to the Adaptive Card arriving on the playground's WebSocket. Prints p50/p95/max.
+The per-user question rate limit is switched off for the run (one user asks 51 questions quickly).
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ def main() -> int:
     data = Path(tempfile.mkdtemp(prefix="cxbot-teams-bench-"))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "Microsoft", "DATABASE_URL"))}
     env.update(CXBOT_DATA_DIR=str(data), CXBOT_KNOWLEDGE_DIR=str(ROOT / "knowledge"), CXBOT_LLM="none",
-               LOG_LEVEL="WARNING")
+               LOG_LEVEL="WARNING", CXBOT_ASK_RATE_LIMIT="0")  # one user asks 51 questions in a minute
     Knowledge(Settings(_env_file=None, CXBOT_DATA_DIR=data)).indexer().run([ROOT / "knowledge"])
     cmd = [str(RUN), sys.executable, "-m", "bot", "serve", "--",
            sys.executable, str(Path(__file__).resolve()), "--inside", "--n", str(args.n)]
