@@ -58,7 +58,7 @@ def pad(knowledge: Knowledge, target: int, seed: int = 7) -> float:
     nrng = np.random.default_rng(seed)
     have = store.count()
     started = time.monotonic()
-    batch = min(2000, int(knowledge.store.client.get_max_batch_size()))
+    batch = min(1000, int(knowledge.store.client.get_max_batch_size()))
     doc_n = 0
     while have < target:
         n = min(batch, target - have)
@@ -94,7 +94,7 @@ def main() -> None:
         chroma = Chroma(tmp / "chroma", tmp / "chroma.log")
         chroma.start_and_wait()
         try:
-            cfg = Settings(_env_file=None, CXBOT_DATA_DIR=tmp / "data", CHROMA_URL=chroma.url,  # type: ignore[call-arg]
+            cfg = Settings(_env_file=None, CXBOT_DATA_DIR=tmp / "data", CHROMA_URL=chroma.url, CHROMA_TIMEOUT=300,  # type: ignore[call-arg]
                            CXBOT_EMBED_CACHE=ROOT / ".cxbot" / "test-embeddings.sqlite")
             knowledge = Knowledge(cfg)
             started = time.monotonic()

@@ -20,7 +20,7 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, alias="DATABASE_URL")
     chroma_url: str | None = Field(default=None, alias="CHROMA_URL")
     collection: str = Field(default="cxbot-knowledge", alias="CXBOT_COLLECTION")
-    chroma_timeout: float = Field(default=10.0, alias="CHROMA_TIMEOUT")  # seconds per Chroma request
+    chroma_timeout: float = Field(default=30.0, gt=0, alias="CHROMA_TIMEOUT")  # seconds per Chroma request
     embed_cache: Path | None = Field(default=None, alias="CXBOT_EMBED_CACHE")
 
     # embeddings and answering

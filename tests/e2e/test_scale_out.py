@@ -121,6 +121,9 @@ def test_ingest_through_one_replica_then_ask_through_the_other(topo: Topology) -
     assert 'cxbot_requests_total{kind="message",platform="teams"} 1.0' in metrics
     assert 'cxbot_ack_seconds_count{platform="teams"} 1.0' in metrics
     assert 'cxbot_answers_total{outcome="answered"} 1.0' in metrics
+    log = topo.b.log.read_text()  # JSON lines at INFO: no question text, no raw user id
+    assert '"request_id"' in log and QUESTION not in log
+    assert "user-1" not in log and str(uuid.uuid5(uuid.NAMESPACE_URL, "29:user-1")) not in log
 
 
 def _vote_buttons(card: dict[str, Any]) -> list[dict[str, Any]]:
