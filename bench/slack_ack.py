@@ -1,6 +1,6 @@
 """200 signed app_mention events fired at once at `cxbot serve` (fake Slack Web API, no LLM).
 
-    .venv/bin/python bench/slack_ack.py [--events 200] [--pg postgresql+psycopg://postgres@127.0.0.1/test]
+    .venv/bin/python bench/slack_ack.py [--events 200] [--retries 20] [--pg postgresql://postgres@127.0.0.1/DB]
 
 Measures, per event: time to the HTTP acknowledgement, and time from sending the event to the
 bot's `chat.postMessage` arriving at the fake API. Checks every event is answered exactly once.
@@ -50,9 +50,12 @@ def event(n: int) -> tuple[str, str]:
     return json.dumps(body), ts
 
 
-async def fire(http: aiohttp.ClientSession, url: str, body: str) -> tuple[int, float, float]:
+async def fire(http: aiohttp.ClientSession, url: str, body: str, retry: bool = False) -> tuple[int, float, float]:
     start = time.time()
-    async with http.post(url, data=body.encode(), headers={"Content-Type": "application/json", **signed(body)}) as r:
+    headers = {"Content-Type": "application/json", **signed(body)}
+    if retry:
+        headers.update({"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout"})
+    async with http.post(url, data=body.encode(), headers=headers) as r:
         await r.read()
         return r.status, start, time.time() - start
 
@@ -64,7 +67,7 @@ async def ping(http: aiohttp.ClientSession, url: str) -> float:
         return (time.time() - start) * 1000
 
 
-async def run(n_events: int, database_url: str | None) -> int:
+async def run(n_events: int, database_url: str | None, n_retries: int) -> int:
     fake = FakeSlackAPI()
     api_url = await fake.start()
     data_dir = Path(tempfile.mkdtemp(prefix="cxbot-bench-slack-"))
@@ -80,7 +83,10 @@ async def run(n_events: int, database_url: str | None) -> int:
             base = await asyncio.gather(*(ping(http, server.url + "/healthz") for _ in range(n_events)))
             before = len(fake.called("chat.postMessage"))
             bodies = [event(n) for n in range(n_events)]
-            results = await asyncio.gather(*(fire(http, url, b) for b, _ in bodies))
+            retried = [b for b, _ in bodies[:n_retries]]  # Slack redelivering some events in the same burst
+            both = await asyncio.gather(*(fire(http, url, b) for b, _ in bodies),
+                                        *(fire(http, url, b, retry=True) for b in retried))
+            results, retry_results = both[:n_events], both[n_events:]
         await fake.wait_for("chat.postMessage", before + n_events, timeout=120)
         await asyncio.sleep(2.0)  # anything answered twice would show up now
     finally:
@@ -88,13 +94,15 @@ async def run(n_events: int, database_url: str | None) -> int:
         await fake.stop()
     acks = [r[2] * 1000 for r in results]
     statuses = Counter(r[0] for r in results)
+    retry_statuses = Counter(r[0] for r in retry_results)
     sent = {ts: r[1] for (_, ts), r in zip(bodies, results, strict=True)}
     posts = [c for c in fake.called("chat.postMessage") if c.args.get("thread_ts") in sent]
     per_thread = Counter(c.args["thread_ts"] for c in posts)
     latency = [c.at - sent[c.args["thread_ts"]] for c in posts]
     limited = sum(1 for c in fake.calls if c.status == 429)
     cards = sum(1 for c in posts if "feedback:up" in json.dumps(c.args.get("blocks", [])))
-    print(f"events: {n_events}  statuses: {dict(statuses)}  rate-limited calls: {limited}")
+    print(f"events: {n_events} (+{n_retries} redelivered with X-Slack-Retry-Num)  statuses: {dict(statuses)}  "
+          f"retries: {dict(retry_statuses)}  rate-limited calls: {limited}")
     print(f"ack ms: p50 {statistics.median(acks):.1f}  p95 {pct(acks, 95):.1f}  p99 {pct(acks, 99):.1f}  max {max(acks):.1f}")
     print(f"baseline (same burst of GET /healthz, same server): p50 {statistics.median(base):.1f}  "
           f"p99 {pct(base, 99):.1f} ms")
@@ -102,7 +110,7 @@ async def run(n_events: int, database_url: str | None) -> int:
           f"more than once: {sum(1 for v in per_thread.values() if v > 1)}, answer cards (with feedback buttons): {cards}")
     print(f"event -> postMessage s: p50 {statistics.median(latency):.3f}  p95 {pct(latency, 95):.3f}  max {max(latency):.3f}")
     print(f"auth.test calls: {len(fake.called('auth.test'))}  server log tracebacks: {log.count('Traceback')}")
-    ok = (statuses == Counter({200: n_events}) and pct(acks, 99) < 100 and len(per_thread) == n_events
+    ok = (statuses == Counter({200: n_events}) and all(r[0] == 200 for r in retry_results) and pct(acks, 99) < 100 and len(per_thread) == n_events
           and cards == n_events
           and all(v == 1 for v in per_thread.values()) and pct(latency, 95) < 1.5)
     print("bars:", "PASS" if ok else "FAIL")
@@ -112,9 +120,10 @@ async def run(n_events: int, database_url: str | None) -> int:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--events", type=int, default=200)
+    ap.add_argument("--retries", type=int, default=20, help="events also redelivered as Slack retries")
     ap.add_argument("--pg", default=None, help="DATABASE_URL for the server (default: SQLite in a temp dir)")
     args = ap.parse_args()
-    sys.exit(asyncio.run(run(args.events, args.pg)))
+    sys.exit(asyncio.run(run(args.events, args.pg, args.retries)))
 
 
 if __name__ == "__main__":
