@@ -63,6 +63,10 @@ def select(question: str, passages: Sequence[Passage], cites: Sequence[int]) -> 
     return [(cites[rank], sent) for _, rank, _, sent in chosen]
 
 
+FAKE_CITATION = re.compile(r"\s*\[\d{1,4}\]")
+
+
 def compose(question: str, passages: Sequence[Passage], cites: Sequence[int]) -> str:
+    """Quoted sentences with their citation; `[n]` written inside a document is dropped (not ours)."""
     picked = select(question, passages, cites)
-    return " ".join(f"{sent} [{cite}]" for cite, sent in picked)
+    return " ".join(f"{FAKE_CITATION.sub('', sent)} [{cite}]" for cite, sent in picked)

@@ -25,6 +25,7 @@ SYSTEM = (
 )
 LANGUAGES = {"de": "German", "en": "English"}
 CITATION = re.compile(r"\[(\d+)\]")
+PASSAGES_TAG = re.compile(r"<\s*/?\s*passages\s*>", re.I)  # a document must not close or open the block
 
 
 def build_model(settings: Settings) -> Any:
@@ -46,7 +47,7 @@ def build_model(settings: Settings) -> Any:
 def render_passages(passages: list[Passage], cites: list[int]) -> str:
     blocks = []
     for p, n in zip(passages, cites, strict=True):
-        text = p.text.replace("</passages>", "</ passages>")
+        text = PASSAGES_TAG.sub("(passages)", p.text)
         title = p.meta.get("title", "")
         blocks.append(f"[{n}] ({title})\n{text}")
     return "<passages>\n" + "\n\n".join(blocks) + "\n</passages>"
