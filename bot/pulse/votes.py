@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, literal, select
+from sqlalchemy import Connection, Engine, Integer, String, column, literal, select, values
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
@@ -67,9 +67,33 @@ def upsert(dialect: str, vote: Vote, voter_hash: str, now: datetime) -> Any:
     ).returning(PulseVote.score)  # rowcount of INSERT .. SELECT is not reliable on every driver
 
 
+def _write_postgresql(conn: Connection, items: Sequence[tuple[Vote, str]], now: datetime) -> list[bool]:
+    """One statement for the whole batch (one round trip): the guarded upsert over a VALUES list."""
+    last = {(v.pulse_id, v.statement, h): v.score for v, h in items}  # of two clicks on one key, the later wins
+    rows = [(p, st, h, score) for (p, st, h), score in sorted(last.items())]  # key order: no deadlocks
+    v = values(column("pulse_id", Integer), column("statement", Integer), column("voter_hash", String),
+               column("score", Integer), name="v").data(rows)
+    source = (
+        select(v.c.pulse_id, v.c.statement, v.c.voter_hash, v.c.score, literal(now, Pulse.created_at.type))
+        .select_from(v.join(Pulse, Pulse.id == v.c.pulse_id))
+        .where(Pulse.status == OPEN, Pulse.closes_at > now, v.c.statement < Pulse.n_statements,
+               v.c.score >= Pulse.scale_min, v.c.score <= Pulse.scale_max)
+        .with_for_update(read=True, of=Pulse)
+    )
+    stmt: Any = postgresql.insert(PulseVote).from_select(COLUMNS, source)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["pulse_id", "statement", "voter_hash"],
+        set_={"score": stmt.excluded.score, "voted_at": stmt.excluded.voted_at},
+    ).returning(PulseVote.pulse_id, PulseVote.statement, PulseVote.voter_hash)
+    stored = {(int(r[0]), int(r[1]), str(r[2])) for r in conn.execute(stmt)}
+    return [(v.pulse_id, v.statement, h) in stored for v, h in items]
+
+
 def _write(conn: Connection, items: Sequence[tuple[Vote, str]]) -> list[bool]:
     dialect = conn.dialect.name
     now = datetime.now(UTC)
+    if dialect == "postgresql" and len(items) > 1:
+        return _write_postgresql(conn, items, now)
     stored = [False] * len(items)
     order = sorted(range(len(items)), key=lambda i: (items[i][0].pulse_id, items[i][0].statement, items[i][1]))
     for i in order:  # a stable sort: of two clicks on the same key, the later one wins

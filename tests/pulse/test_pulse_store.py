@@ -119,3 +119,14 @@ async def test_group_commit_answers_each_click_and_the_last_of_two_clicks_wins(p
     assert results == [True] * 301 + [False]
     assert store.tally(p.id)[0][5] == 21  # v4, v9, ..., v99, plus v0 changed from 1 to 5
     assert sum(sum(c.values()) for c in store.tally(p.id).values()) == 300
+
+
+async def test_batched_votes_racing_a_close_are_all_counted_if_accepted(pulses: PulseService) -> None:
+    import asyncio
+
+    store, p = pulses.store, new_pulse(pulses)
+    clicks = [pulses.writer.vote(Vote(p.id, n % 5, 3), f"v{n}") for n in range(400)]
+    close = asyncio.to_thread(store.claim_close, p.id, due_only=False)
+    *results, closed = await asyncio.gather(*clicks, close)
+    assert closed
+    assert sum(sum(c.values()) for c in store.tally(p.id).values()) == sum(results)
