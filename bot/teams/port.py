@@ -16,8 +16,9 @@ from typing import Any
 from botbuilder.core import BotAdapter, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, Attachment, ConversationReference
 
-from bot.core.model import Card, Conversation, Inbound, MessageRef, Outbound, Text
+from bot.core.model import Card, Conversation, Image, Inbound, MessageRef, Outbound, Text
 from bot.teams.adaptive import CONTENT_TYPE, adaptive_card, fallback_text, without_actions
+from bot.teams.images import fit_images
 from bot.teams.inbound import THREAD
 from bot.teams.store import ConversationStore
 
@@ -36,6 +37,13 @@ def to_activity(out: Outbound, channel_id: str | None = "msteams") -> Activity:
         return Activity(type=ActivityTypes.message, text=fallback_text(out), text_format="markdown")
     attachment = Attachment(content_type=CONTENT_TYPE, content=adaptive_card(out))
     return Activity(type=ActivityTypes.message, attachments=[attachment], summary=fallback_text(out))
+
+
+async def fitted(out: Outbound) -> Outbound:
+    """`out` with its inline images shrunk to fit a Teams message (in a worker thread)."""
+    if isinstance(out, Card) and any(isinstance(b, Image) and b.data for b in out.blocks):
+        return await asyncio.to_thread(fit_images, out)
+    return out
 
 
 class TeamsPort:
@@ -68,6 +76,7 @@ class TeamsPort:
 
     async def post(self, conversation: Conversation, out: Outbound) -> MessageRef | None:
         sent: list[str] = []
+        out = await fitted(out)
 
         async def logic(ctx: TurnContext) -> None:
             ctx.on_send_activities(_as_new_post)
@@ -82,6 +91,8 @@ class TeamsPort:
         return MessageRef(conversation, sent[0]) if sent else None
 
     async def update(self, ref: MessageRef, out: Outbound) -> None:
+        out = await fitted(out)
+
         async def logic(ctx: TurnContext) -> None:
             await _update(self, ctx, ref, out)
 
@@ -111,7 +122,7 @@ class TurnPort:
         self.ctx = ctx
 
     async def reply(self, to: Inbound, out: Outbound) -> MessageRef | None:
-        activity = to_activity(out, self.ctx.activity.channel_id)
+        activity = to_activity(await fitted(out), self.ctx.activity.channel_id)
         response = await self.ctx.send_activity(activity)
         if response is None or not response.id:
             return None
@@ -125,7 +136,7 @@ class TurnPort:
         if ref.conversation.id != self.ctx.activity.conversation.id.partition(THREAD)[0]:
             await self.base.update(ref, out)  # a message elsewhere: through its stored reference
             return
-        await _update(self.base, self.ctx, ref, out)
+        await _update(self.base, self.ctx, ref, await fitted(out))
 
 
 class InvokePort(TurnPort):
@@ -147,14 +158,14 @@ class InvokePort(TurnPort):
     async def reply(self, to: Inbound, out: Outbound) -> MessageRef | None:
         if self.body is not None:
             return await super().reply(to, out)
-        self.body = self._answer(out)
+        self.body = self._answer(await fitted(out))
         if self.clicked and self.body["type"] == CONTENT_TYPE:
             self.base.cards[self.clicked] = self.body["value"]
         return MessageRef(to.conversation, self.clicked) if self.clicked else None
 
     async def update(self, ref: MessageRef, out: Outbound) -> None:
         if ref.id == self.clicked and self.body is None:
-            self.body = self._answer(out)
+            self.body = self._answer(await fitted(out))
         await super().update(ref, out)
 
     def response(self) -> dict[str, Any]:
