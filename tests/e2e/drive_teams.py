@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import sys
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import aiohttp
@@ -170,29 +172,40 @@ def buttons(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return found
 
 
-def feedback_in_db(qid: str) -> int | None:
-    from bot.ask.store import QuestionLog
+@contextlib.contextmanager
+def database() -> Iterator[Any]:
+    """The bot's database (same `CXBOT_DATA_DIR` / `DATABASE_URL` environment as the bot)."""
     from bot.db.engine import Database
     from bot.settings import Settings
 
     db = Database(Settings(), run_migrations=False)
     try:
-        row = QuestionLog(db).get(qid)
-        return row.feedback if row is not None else None
+        yield db
     finally:
         db.dispose()
+
+
+def feedback_in_db(qid: str) -> int | None:
+    from bot.ask.store import QuestionLog
+
+    with database() as db:
+        row = QuestionLog(db).get(qid)
+        return row.feedback if row is not None else None
+
+
+def question_in_db(qid: str) -> tuple[str, str] | None:
+    from bot.ask.store import QuestionLog
+
+    with database() as db:
+        row = QuestionLog(db).get(qid)
+        return (row.question, row.conversation) if row is not None else None
 
 
 def reference_stored(conversation_id: str) -> bool:
-    from bot.db.engine import Database
-    from bot.settings import Settings
     from bot.teams.store import ConversationStore
 
-    db = Database(Settings(), run_migrations=False)
-    try:
+    with database() as db:
         return ConversationStore(db).get(conversation_id) is not None
-    finally:
-        db.dispose()
 
 
 async def vote_in_pulse(pg: Playground) -> None:
@@ -223,32 +236,14 @@ async def vote_in_pulse(pg: Playground) -> None:
 
 
 def pulse_participation(vote_value: str) -> int:
-    from bot.db.engine import Database
     from bot.pulse.store import PulseStore
     from bot.pulse.votes import parse_vote
-    from bot.settings import Settings
 
     vote = parse_vote(vote_value)
     if vote is None:
         raise Failed(f"pulse vote value {vote_value!r} does not parse")
-    db = Database(Settings(), run_migrations=False)
-    try:
+    with database() as db:
         return PulseStore(db).participation(vote.pulse_id)
-    finally:
-        db.dispose()
-
-
-def question_in_db(qid: str) -> tuple[str, str] | None:
-    from bot.ask.store import QuestionLog
-    from bot.db.engine import Database
-    from bot.settings import Settings
-
-    db = Database(Settings(), run_migrations=False)
-    try:
-        row = QuestionLog(db).get(qid)
-        return (row.question, row.conversation) if row is not None else None
-    finally:
-        db.dispose()
 
 
 async def group_and_channel(pg: Playground) -> None:
