@@ -61,7 +61,7 @@ def drop_database(admin_url: str, url: str) -> None:
 
 
 async def run(subs: int = 20, weeks: int = 52, replicas: int = 3, week_seconds: float = 3.0,
-              kills: int = 4, admin_url: str = PG, seed: int = 1, log=print) -> dict[str, object]:  # type: ignore[no-untyped-def]
+              kills: int = 4, admin_url: str = PG, seed: int = 1, warmup: float = 30.0, log=print) -> dict[str, object]:  # type: ignore[no-untyped-def]
     rng = random.Random(seed)
     url = fresh_database(admin_url)
     data = Path(tempfile.mkdtemp(prefix="cxbot-eo-"))
@@ -78,7 +78,7 @@ async def run(subs: int = 20, weeks: int = 52, replicas: int = 3, week_seconds: 
         db.dispose()
         generate(data / "demo", week_of(START) + weeks, DemoSize(tickets_per_week=200, surveys_per_week=150))
         speed = 7 * 86400 / week_seconds
-        epoch = time.time() + 30.0  # business time starts once the replicas are surely up
+        epoch = time.time() + warmup  # business time starts once the replicas are surely up
         until = START + timedelta(weeks=weeks)
         env = {**os.environ, "DATABASE_URL": url, "CXBOT_DATA_DIR": str(data), "SLACK_BOT_TOKEN": "xoxb-bench",
                "SLACK_API_URL": fake.url, "CXBOT_CLOCK": f"{START.isoformat()}@{epoch}@{speed}@{until.isoformat()}",
@@ -115,11 +115,16 @@ async def run(subs: int = 20, weeks: int = 52, replicas: int = 3, week_seconds: 
             await asyncio.sleep(0.5)
         await asyncio.sleep(week_seconds)  # let stragglers (duplicates) show up
         counts = Counter(_posted(fake))
+        engine = sa.create_engine(url)
+        with engine.connect() as c:
+            rows = dict(c.execute(sa.text("SELECT status, count(*) FROM digest_deliveries GROUP BY status")).all())
+            retried = c.execute(sa.text("SELECT count(*) FROM digest_deliveries WHERE attempts > 1")).scalar()
+        engine.dispose()
         result = {
             "expected": len(expected), "delivered": len(set(counts) & expected),
             "duplicates": sum(n - 1 for n in counts.values() if n > 1),
             "missing": len(expected - set(counts)), "unexpected": len(set(counts) - expected),
-            "posts": sum(counts.values()), "kills": killed, "seconds": round(time.time() - t0, 1),
+            "posts": sum(counts.values()), "rows": rows, "retried_rows": retried, "kills": killed, "seconds": round(time.time() - t0, 1),
         }
         log(result)
         return result
@@ -152,7 +157,7 @@ def main() -> None:
     ap.add_argument("--subs", type=int, default=20)
     ap.add_argument("--weeks", type=int, default=52)
     ap.add_argument("--replicas", type=int, default=3)
-    ap.add_argument("--week-seconds", type=float, default=3.0)
+    ap.add_argument("--week-seconds", type=float, default=8.0)
     ap.add_argument("--kills", type=int, default=4)
     args = ap.parse_args()
     r = asyncio.run(run(args.subs, args.weeks, args.replicas, args.week_seconds, args.kills))

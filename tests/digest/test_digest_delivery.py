@@ -150,3 +150,16 @@ def test_parse_slot() -> None:
     for bad in (["Mars/Base"], ["25:00"], ["someday"]):
         with pytest.raises(ValueError):
             parse_slot(bad, "UTC")
+
+
+def test_scaled_clock_from_spec_runs_fast_and_stops() -> None:
+    import time
+
+    from bot.schedule.clock import ScaledClock, clock_from_spec
+
+    start = datetime(2026, 1, 5, tzinfo=UTC)
+    clock = clock_from_spec(f"{start.isoformat()}@{time.time() - 10}@3600@2026-01-05T06:00:00+00:00")
+    assert isinstance(clock, ScaledClock)
+    assert clock.now() == datetime(2026, 1, 5, 6, 0, tzinfo=UTC)  # 10 s × 3600 = 10 h, capped at 6 h
+    with pytest.raises(ValueError, match="CXBOT_CLOCK"):
+        clock_from_spec("tomorrow")

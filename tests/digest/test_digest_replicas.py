@@ -16,7 +16,8 @@ async def test_three_replicas_post_each_digest_once_despite_a_kill(pg_url: str) 
     assert spec and spec.loader
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    result = await bench.run(subs=4, weeks=6, replicas=3, week_seconds=3.0, kills=1, admin_url=pg_url,
+    result = await bench.run(subs=4, weeks=6, replicas=3, week_seconds=4.0, kills=1, admin_url=pg_url,
+                             warmup=20.0,
                              log=lambda *_: None)
     assert result["missing"] == 0, result
     assert result["duplicates"] == 0, result
