@@ -21,7 +21,7 @@ import contextlib
 import json
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import aiohttp
@@ -76,34 +76,39 @@ class Playground:
                 elif isinstance(event.get("message"), dict):
                     await self.inbox.put(event)
 
-    async def next_message(self, want: str, timeout: float = 15.0, conv: str | None = None) -> dict[str, Any]:
-        """The next bot message (in `conv`, default any) whose text or card matches `want` ("card" or text)."""
+    async def _next(self, wanted: Callable[[dict[str, Any]], bool], timeout: float, what: str) -> dict[str, Any]:
+        """The next pushed event's message for which `wanted(event)` holds; others are dropped."""
         deadline = time.monotonic() + timeout
         while (left := deadline - time.monotonic()) > 0:
             try:
                 event = await asyncio.wait_for(self.inbox.get(), left)
             except TimeoutError:
                 break
+            if wanted(event):
+                message: dict[str, Any] = event["message"]
+                return message
+        raise Failed(f"{what} within {timeout:.0f} s")
+
+    async def next_message(self, want: str, timeout: float = 15.0, conv: str | None = None) -> dict[str, Any]:
+        """The next bot message (in `conv`, default any) whose text or card matches `want` ("card" or text)."""
+
+        def wanted(event: dict[str, Any]) -> bool:
             message = event["message"]
             if event.get("action") != "createMessage" or (conv and event.get("actionConversationId") != conv):
-                continue
-            cards = [a["content"] for a in message.get("attachments") or [] if a.get("contentType") == CARD]
-            if (want == "card" and cards) or (want != "card" and want in (message.get("text") or "")):
-                return message
-        raise Failed(f"no bot message with {want!r} within {timeout:.0f} s")
+                return False
+            if want == "card":
+                return any(a.get("contentType") == CARD for a in message.get("attachments") or [])
+            return want in (message.get("text") or "")
+
+        return await self._next(wanted, timeout, f"no bot message with {want!r}")
 
     async def next_update(self, message_id: str, timeout: float = 15.0) -> dict[str, Any]:
         """Wait until the bot updates message `message_id` (e.g. a refreshed pulse card)."""
-        deadline = time.monotonic() + timeout
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                event = await asyncio.wait_for(self.inbox.get(), left)
-            except TimeoutError:
-                break
-            if event.get("action") == "updateMessage" and event["message"].get("messageId") == message_id:
-                message: dict[str, Any] = event["message"]
-                return message
-        raise Failed(f"message {message_id} not updated within {timeout:.0f} s")
+
+        def wanted(event: dict[str, Any]) -> bool:
+            return event.get("action") == "updateMessage" and event["message"].get("messageId") == message_id
+
+        return await self._next(wanted, timeout, f"message {message_id} not updated")
 
     async def say(self, text: str, conv: str | None = None, user: str | None = None, mention: bool = False) -> str:
         """Write a message (with an @mention of the bot in front if asked); returns its conversation id."""
