@@ -19,7 +19,7 @@ from bot.core.privacy import hash_user
 from bot.db.engine import Database
 from bot.pulse import cards
 from bot.pulse.chart import results_png
-from bot.pulse.models import Pulse
+from bot.pulse.models import OPEN, Pulse
 from bot.pulse.results import PulseResults, compute
 from bot.pulse.store import PulseStore
 from bot.pulse.templates import Template, load_dir
@@ -39,7 +39,8 @@ class PulseService:
         self.store = PulseStore(db)
         self.writer = VoteWriter(db.engine)
         self.ports = ports
-        self._refresh: dict[int, asyncio.Task[None]] = {}
+        self._refresh: dict[int, asyncio.Task[None]] = {}  # the one waiting refresh per pulse
+        self._running: set[asyncio.Task[None]] = set()
         self._templates: tuple[object, tuple[dict[str, Template], list[str]]] | None = None
 
     # ---------------------------------------------------------------- who and what
@@ -118,28 +119,31 @@ class PulseService:
         if pulse_id not in self._refresh:
             task = asyncio.get_running_loop().create_task(self._refresh_card(pulse_id, port))
             self._refresh[pulse_id] = task
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
 
     async def _refresh_card(self, pulse_id: int, port: ChatPort) -> None:
         try:
             await asyncio.sleep(self.settings.pulse_refresh_seconds)
-            self._refresh.pop(pulse_id, None)
+            self._refresh.pop(pulse_id, None)  # votes from now on schedule the next refresh
             pulse = await asyncio.to_thread(self.store.get, pulse_id)
             if pulse is None or pulse.ref is None or not pulse.is_open:
                 return
             n = await asyncio.to_thread(self.store.participation, pulse_id)
             await port.update(pulse.ref, self.card(pulse, n))
             latest = await asyncio.to_thread(self.store.get, pulse_id)
-            if latest is not None and not latest.is_open and latest.closed_at is not None:
+            if latest is not None and latest.status != OPEN:
                 await port.update(pulse.ref, cards.closed_card(latest, n))  # a close overtook this refresh
         except Exception:
             log.exception("pulse card refresh failed", extra={"pulse": pulse_id})
         finally:
-            self._refresh.pop(pulse_id, None)
+            if self._refresh.get(pulse_id) is asyncio.current_task():
+                self._refresh.pop(pulse_id, None)
 
     async def drain(self) -> None:
         """Wait for pending card refreshes (tests, shutdown)."""
-        while self._refresh:
-            await asyncio.gather(*list(self._refresh.values()), return_exceptions=True)
+        while self._running:
+            await asyncio.gather(*list(self._running), return_exceptions=True)
 
     # ---------------------------------------------------------------- close and results
 
@@ -195,8 +199,16 @@ class PulseService:
         return closed
 
     async def home_section(self, user: User) -> list[Block]:
-        """Latest results on the person's platform for a home tab (anonymity floor applied)."""
-        pulse = await asyncio.to_thread(self.store.latest_closed, None, user.platform)
+        """For a home tab: results of the latest pulse this person took part in or started.
+
+        Only pulses they were part of, so results from channels they can't see never show up; the
+        anonymity floor applies as everywhere.
+        """
+
+        def hashes(pulse: Pulse) -> tuple[str, str]:
+            return self.user_hash(user), self.user_hash(user, f"pulse-vote:{pulse.id}")
+
+        pulse = await asyncio.to_thread(self.store.latest_of, user.platform, hashes)
         if pulse is None:
             return []
         return cards.summary_blocks(await self.results(pulse), pulse.lang)

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -130,6 +131,21 @@ class PulseStore:
             if platform:
                 q = q.where(Pulse.platform == platform)
             return s.scalars(q.order_by(Pulse.closed_at.desc(), Pulse.id.desc()).limit(1)).first()
+
+    def latest_of(self, platform: str, hashes: Callable[[Pulse], tuple[str, str]], scan: int = 20) -> Pulse | None:
+        """The newest closed pulse on `platform` that a person created or voted in.
+
+        `hashes(pulse)` gives that person's creator hash and per-pulse voter hash.
+        """
+        with self.db.session() as s:
+            q = select(Pulse).where(Pulse.status == CLOSED, Pulse.platform == platform)
+            for pulse in s.scalars(q.order_by(Pulse.closed_at.desc(), Pulse.id.desc()).limit(scan)):
+                creator, voter = hashes(pulse)
+                voted = s.scalar(select(PulseVote.score).where(
+                    PulseVote.pulse_id == pulse.id, PulseVote.voter_hash == voter).limit(1))
+                if pulse.creator_hash == creator or voted is not None:
+                    return pulse
+        return None
 
     def previous(self, pulse: Pulse) -> Pulse | None:
         """The last closed pulse before this one with the same template in the same conversation."""
