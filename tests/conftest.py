@@ -6,32 +6,16 @@ embedded once per machine, not once per run.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from testenv import CORPUS, EMBED_CACHE, FIXTURES, PG_URL, ROOT, SHARED, make_settings, pg_available
 
 from bot.settings import Settings
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-CORPUS = SHARED / "corpus"
-FIXTURES = SHARED / "fixtures"
-EMBED_CACHE = ROOT / ".cxbot" / "test-embeddings.sqlite"
-PG_URL = os.environ.get("CXBOT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-def make_settings(data_dir: Path, **values: Any) -> Settings:
-    """Settings for a test: nothing read from the environment or `.env` but what is given."""
-    base: dict[str, Any] = {
-        "CXBOT_DATA_DIR": data_dir,
-        "CXBOT_KNOWLEDGE_DIR": ROOT / "knowledge",
-        "CXBOT_EMBED_CACHE": EMBED_CACHE,
-    }
-    base.update(values)
-    return Settings(_env_file=None, **base)
+__all__ = ["CORPUS", "EMBED_CACHE", "FIXTURES", "PG_URL", "ROOT", "SHARED", "make_settings", "pg_available"]
 
 
 @pytest.fixture
@@ -65,19 +49,6 @@ def corpus_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     cfg = make_settings(tmp_path_factory.mktemp("corpus"))
     Knowledge(cfg).indexer().run([CORPUS / "trends", CORPUS / "playbooks"])
     return cfg
-
-
-def pg_available() -> bool:
-    try:
-        import sqlalchemy
-
-        engine = sqlalchemy.create_engine(PG_URL)
-        with engine.connect():
-            pass
-        engine.dispose()
-        return True
-    except Exception:
-        return False
 
 
 @pytest.fixture

@@ -67,7 +67,7 @@ class Topology:
 
 @pytest.fixture(scope="module")
 def topo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
-    from conftest import pg_available
+    from testenv import pg_available
 
     if not pg_available():
         pytest.skip("PostgreSQL not reachable on 127.0.0.1:5432")

@@ -27,7 +27,7 @@ from bot.trust.collections import DEFAULT, Collections, CollectionsError
 
 @pytest.fixture(scope="module")
 def scoped(tmp_path_factory: pytest.TempPathFactory) -> Knowledge:
-    from conftest import make_settings
+    from testenv import make_settings
 
     root = write_knowledge(tmp_path_factory.mktemp("knowledge"))
     k = Knowledge(make_settings(tmp_path_factory.mktemp("data"), CXBOT_KNOWLEDGE_DIR=root))

@@ -29,7 +29,7 @@ QUESTION = "How fast is a customer complaint acknowledged?"
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    from conftest import make_settings
+    from testenv import make_settings
 
     root = tmp_path_factory.mktemp("hostile-knowledge")
     (root / "ack.md").write_text(HOSTILE, encoding="utf-8")

@@ -63,7 +63,7 @@ def leaks(text: str) -> list[str]:
 
 def scoped_settings(tmp: Path) -> object:
     """Settings whose knowledge dir is `write_knowledge(tmp / "knowledge")`, indexed."""
-    from conftest import make_settings
+    from testenv import make_settings
 
     from bot.knowledge import Knowledge
 

@@ -1,0 +1,44 @@
+"""Test helpers shared by every test folder (import as `from testenv import ...`).
+
+They live here, not in a conftest, because several folders have their own conftest.py and a bare
+`from conftest import` would pick whichever was loaded last.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from bot.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+FIXTURES = SHARED / "fixtures"
+EMBED_CACHE = ROOT / ".cxbot" / "test-embeddings.sqlite"
+PG_URL = os.environ.get("CXBOT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def make_settings(data_dir: Path, **values: Any) -> Settings:
+    """Settings for a test: nothing read from the environment or `.env` but what is given."""
+    base: dict[str, Any] = {
+        "CXBOT_DATA_DIR": data_dir,
+        "CXBOT_KNOWLEDGE_DIR": ROOT / "knowledge",
+        "CXBOT_EMBED_CACHE": EMBED_CACHE,
+    }
+    base.update(values)
+    return Settings(_env_file=None, **base)
+
+
+def pg_available() -> bool:
+    try:
+        import sqlalchemy
+
+        engine = sqlalchemy.create_engine(PG_URL)
+        with engine.connect():
+            pass
+        engine.dispose()
+        return True
+    except Exception:
+        return False
