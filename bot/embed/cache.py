@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,8 @@ class CachedEmbedder:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB NOT NULL)")
         self.computed = 0
+        self._queries: dict[str, Vectors] = {}
+        self._lock = threading.Lock()
 
     @property
     def dim(self) -> int:
@@ -54,4 +57,12 @@ class CachedEmbedder:
         return np.stack([np.frombuffer(found[k], dtype=np.float32) for k in keys])
 
     def query(self, text: str) -> Vectors:
-        return self.inner.query(text)
+        """Query vectors are kept in memory (last 2,048): people ask the same things again."""
+        vec = self._queries.get(text)
+        if vec is None:
+            vec = self.inner.query(text)
+            with self._lock:
+                self._queries[text] = vec
+                while len(self._queries) > 2048:
+                    self._queries.pop(next(iter(self._queries)))
+        return vec
