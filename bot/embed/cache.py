@@ -29,6 +29,7 @@ class CachedEmbedder:
         self.computed = 0
         self._queries: dict[str, Vectors] = {}
         self._lock = threading.Lock()
+        self._model_lock = threading.Lock()
 
     @property
     def dim(self) -> int:
@@ -46,7 +47,8 @@ class CachedEmbedder:
             found.update(self._db.execute(f"SELECT key, vec FROM emb WHERE key IN ({marks})", part))
         missing = [i for i, k in enumerate(keys) if k not in found]
         if missing:
-            fresh = self.inner.passages([texts[i] for i in missing])
+            with self._model_lock:
+                fresh = self.inner.passages([texts[i] for i in missing])
             self.computed += len(missing)
             rows = [(keys[i], fresh[j].astype(np.float32).tobytes()) for j, i in enumerate(missing)]
             with self._db:
@@ -60,7 +62,8 @@ class CachedEmbedder:
         """Query vectors are kept in memory (last 2,048): people ask the same things again."""
         vec = self._queries.get(text)
         if vec is None:
-            vec = self.inner.query(text)
+            with self._model_lock:  # the native model is not known to be re-entrant
+                vec = self.inner.query(text)
             with self._lock:
                 self._queries[text] = vec
                 while len(self._queries) > 2048:
