@@ -26,7 +26,7 @@ def digest_card(d: Digest) -> Card:
     blocks: list[Block] = [Context(d.period)]
     if d.sentences:
         blocks.append(Section("\n".join(f"- {s}" for s in d.sentences)))
-    else:
+    elif d.lines:
         blocks.append(Section("No notable moves this week."))
     if d.lines:
         blocks.append(Fields(tuple(_field(x) for x in d.lines)))
@@ -50,8 +50,11 @@ def digest_card(d: Digest) -> Card:
 def digest_markdown(d: Digest, image_name: str | None) -> str:
     """The digest as a Markdown page (the chart linked as `image_name`)."""
     out = [f"# {title(d)}", "", f"_{d.period}_", ""]
-    out += [f"- {s}" for s in d.sentences] or ["No notable moves this week."]
-    out += ["", "| KPI | this week | vs last week | vs 4-week avg |", "|---|---|---|---|"]
+    out += [f"- {s}" for s in d.sentences] or (["No notable moves this week."] if d.lines else [])
+    if d.lines:
+        out += ["", "| KPI | this week | vs last week | vs 4-week avg |", "|---|---|---|---|"]
+    else:
+        out += ["", "_No KPI data for this week._"]
     for x in d.lines:
         m = x.metric
         wow = fmt_change(m, x.wow, x.value - x.wow) if x.wow is not None else "–"

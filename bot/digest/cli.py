@@ -53,3 +53,6 @@ def preview(
     md = out / f"digest-{digest.week_label}.md"
     md.write_text(digest_markdown(digest, image), encoding="utf-8")
     typer.echo(f"wrote {md}" + (f" and {out / image}" if image else ""))
+    if not digest.lines:
+        typer.echo(f"no KPI data for {digest.week_label}: see the file's footer; `cxbot demo-data` writes "
+                   "a demo dataset where the default configuration reads it", err=True)
