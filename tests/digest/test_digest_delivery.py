@@ -163,3 +163,13 @@ def test_scaled_clock_from_spec_runs_fast_and_stops() -> None:
     assert clock.now() == datetime(2026, 1, 5, 6, 0, tzinfo=UTC)  # 10 s × 3600 = 10 h, capped at 6 h
     with pytest.raises(ValueError, match="CXBOT_CLOCK"):
         clock_from_spec("tomorrow")
+
+
+def test_slot_due_follows_the_local_zone_across_dst_and_week_edges() -> None:
+    ny = Slot(0, 9 * 60, "America/New_York")
+    # week of the US DST change (Sun 8 Mar 2026): Monday 09:00 EDT is 13:00 UTC, the week before 14:00 UTC
+    assert ny.due(datetime(2026, 3, 10, tzinfo=UTC))[1] == datetime(2026, 3, 9, 13, 0, tzinfo=UTC)
+    assert ny.due(datetime(2026, 3, 3, tzinfo=UTC))[1] == datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
+    # Sunday 20:00 UTC is already Monday in Tokyo: that is the next local ISO week
+    week, due, _ = Slot(0, 8 * 60, "Asia/Tokyo").due(datetime(2026, 11, 29, 20, 0, tzinfo=UTC))
+    assert week == "2026-W49" and due == datetime(2026, 11, 29, 23, 0, tzinfo=UTC)
