@@ -65,7 +65,10 @@ class SlackPort:
         resp = await self.client.chat_postMessage(channel=conversation.id, thread_ts=conversation.thread,
                                                   unfurl_links=False, unfurl_media=False, **args)
         ref = MessageRef(conversation, str(resp.get("ts", "")))
-        await self._upload(conversation, rendered.uploads)
+        try:
+            await self._upload(conversation, rendered.uploads)
+        except Exception as exc:  # the message is out: a failed chart must not make a caller post it again
+            log.warning("image upload failed after posting", extra={"error": type(exc).__name__})
         return ref
 
     async def post_blocks(self, conversation: Conversation, blocks: list[dict[str, Any]], text: str) -> MessageRef | None:
