@@ -38,6 +38,7 @@ from typing import Any
 
 import aiohttp
 import yaml
+from aiohttp import web
 from sqlalchemy import create_engine, text
 
 from bot.slack.fake_api import FakeSlackAPI
@@ -48,6 +49,7 @@ PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PG_DB = "cxbot_bench_pulse"
 EVANGELIST = "UEVANGELIST"
 TEMPLATE = "bench-five"
+TEAMS_EVANGELIST = "aad-bench-evangelist"
 
 
 def free_port() -> int:
@@ -237,6 +239,75 @@ def expected_means(cast: dict[tuple[str, int], int], statements: int) -> list[st
     return [f"{round(statistics.fmean(s for (_, st), s in cast.items() if st == i), 2):.2f}" for i in range(statements)]
 
 
+class Connector:
+    """A fake Teams Bot Connector (`serviceUrl`) recording what the bot sends."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[float, str]] = []
+        self.url = ""
+        self._runner: web.AppRunner | None = None
+
+    async def handle(self, request: web.Request) -> web.Response:
+        self.calls.append((time.time(), await request.text()))
+        return web.json_response({"id": f"msg-{len(self.calls)}"}, status=201)
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/v3/conversations/{tail:.*}", self.handle)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        port = free_port()
+        await web.TCPSite(self._runner, "127.0.0.1", port).start()
+        self.url = f"http://127.0.0.1:{port}/"
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    async def wait(self, needle: str, after: int, timeout: float = 60) -> float:
+        t0 = time.perf_counter()
+        while time.perf_counter() - t0 < timeout:
+            for at, body in self.calls[after:]:
+                if needle in body:
+                    return at
+            await asyncio.sleep(0.05)
+        raise TimeoutError(f"no Teams message with {needle!r}")
+
+
+def teams_message(text_: str, service_url: str) -> dict[str, Any]:
+    return {
+        "type": "message", "id": str(int(time.time() * 1000)), "channelId": "msteams", "serviceUrl": service_url,
+        "text": text_, "textFormat": "plain", "timestamp": "2026-01-01T00:00:00Z", "locale": "en-US",
+        "from": {"id": "29:bench", "name": "Bench Evangelist", "aadObjectId": TEAMS_EVANGELIST},
+        "conversation": {"conversationType": "personal", "tenantId": "t1", "id": "a:bench-personal"},
+        "recipient": {"id": "28:cxbot", "name": "cxbot"}, "channelData": {"tenant": {"id": "t1"}},
+    }
+
+
+async def restart(session: aiohttp.ClientSession, server: Server, fake: FakeSlackAPI, teams: Connector) -> dict[str, Any]:
+    """Pulses (Slack and Teams) whose close time passes while the server is stopped: results after the next start."""
+    out: dict[str, Any] = {}
+    await start_pulse(session, server, fake, "C0DOWN", "10s")
+    mark = len(teams.calls)
+    async with session.post(server.url + "/api/messages", json=teams_message(f"pulse start {TEMPLATE} for 10s", teams.url)) as r:
+        assert r.status in (200, 201), r.status
+    await teams.wait("pulse_vote", mark)
+    server.stop()
+    await asyncio.sleep(12)
+    mark_slack, mark_teams = len(fake.calls), len(teams.calls)
+    t_spawn = time.time()
+    out["restart_healthz_s"] = round(await server.start(session), 2)
+    for name, waiter in (("slack", wait_post(fake, "C0DOWN", "Results", mark_slack)),
+                         ("teams", teams.wait("Results", mark_teams))):
+        try:
+            result = await waiter
+            at = result[1] if isinstance(result, tuple) else result
+            out[f"restart_results_{name}_s"] = round(at - t_spawn, 2)
+        except TimeoutError as exc:
+            out[f"restart_results_{name}_s"] = f"not within 60 s ({exc})"
+    return out
+
+
 async def run(args: argparse.Namespace) -> dict[str, Any]:
     tmp = Path(tempfile.mkdtemp(prefix="pulse-bench-"))
     write_template(tmp / "templates")
@@ -248,12 +319,14 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     env.update({
         "CXBOT_DATA_DIR": str(tmp), "CXBOT_PULSE_TEMPLATES": str(tmp / "templates"), "PORT": str(port),
         "HOST": "127.0.0.1", "SLACK_BOT_TOKEN": "xoxb-bench", "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": api,
-        "CXBOT_EVANGELISTS": EVANGELIST, "LOG_LEVEL": "WARNING", "SLACK_WORKERS": str(args.workers),
+        "CXBOT_EVANGELISTS": f"{EVANGELIST},{TEAMS_EVANGELIST}", "LOG_LEVEL": "WARNING", "SLACK_WORKERS": str(args.workers),
         "CXBOT_PULSE_TICK_SECONDS": "5",
     })
     if db:
         env["DATABASE_URL"] = db
     db_url = db or f"sqlite:///{tmp / 'cxbot.db'}"
+    teams = Connector()
+    await teams.start()
     server = Server(env, port)
     out: dict[str, Any] = {"db": args.db}
     conn = aiohttp.TCPConnector(limit=args.concurrency)
@@ -271,21 +344,11 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
             posted = re.findall(r"mean (\d\.\d\d) · (\d+) responses", json.dumps(call.args, ensure_ascii=False))
             out["results_match"] = [m for m, _ in posted] == expected_means(cast, 5) and all(
                 int(n) == args.voters for _, n in posted)
-            # a pulse whose close time passes while the server is down
-            await start_pulse(session, server, fake, "C0DOWN", "10s")
-            server.stop()
-            await asyncio.sleep(12)
-            mark = len(fake.calls)
-            t_spawn = time.time()
-            out["restart_healthz_s"] = round(await server.start(session), 2)
-            try:
-                _, at = await wait_post(fake, "C0DOWN", "Results", mark, timeout=60)
-                out["restart_results_after_s"] = round(at - t_spawn, 2)
-            except TimeoutError as exc:
-                out["restart_results_after_s"] = f"not within 60 s ({exc})"
+            out.update(await restart(session, server, fake, teams))
         finally:
             server.stop()
             await fake.stop()
+            await teams.stop()
     return out
 
 

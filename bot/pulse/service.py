@@ -41,6 +41,7 @@ class PulseService:
         self.ports = ports
         self._refresh: dict[int, asyncio.Task[None]] = {}  # the one waiting refresh per pulse
         self._running: set[asyncio.Task[None]] = set()
+        self._portless: set[int] = set()
         self._templates: tuple[object, tuple[dict[str, Template], list[str]]] | None = None
 
     # ---------------------------------------------------------------- who and what
@@ -154,7 +155,9 @@ class PulseService:
             return False
         target = self.port_for(pulse.platform, port)
         if target is None:
-            log.warning("no chat port to close pulse", extra={"pulse": pulse_id, "platform": pulse.platform})
+            if pulse_id not in self._portless:  # once: another replica with that platform may close it
+                self._portless.add(pulse_id)
+                log.warning("no chat port to close pulse", extra={"pulse": pulse_id, "platform": pulse.platform})
             return False
         if not await asyncio.to_thread(self.store.claim_close, pulse_id, due_only=due_only):
             return False

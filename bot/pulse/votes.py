@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Integer, String, column, literal, select, values
+from sqlalchemy import Connection, Engine, Integer, String, column, literal, select, union_all, values
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 
@@ -27,7 +27,7 @@ from bot.pulse.models import OPEN, Pulse, PulseVote
 
 log = logging.getLogger(__name__)
 
-MAX_BATCH = 500
+MAX_BATCH = 400  # SQLite allows 500 terms in a compound SELECT
 RETRIES = 3
 COLUMNS = ["pulse_id", "statement", "voter_hash", "score", "voted_at"]
 
@@ -67,20 +67,29 @@ def upsert(dialect: str, vote: Vote, voter_hash: str, now: datetime) -> Any:
     ).returning(PulseVote.score)  # rowcount of INSERT .. SELECT is not reliable on every driver
 
 
-def _write_postgresql(conn: Connection, items: Sequence[tuple[Vote, str]], now: datetime) -> list[bool]:
-    """One statement for the whole batch (one round trip): the guarded upsert over a VALUES list."""
+def _write_batch(conn: Connection, items: Sequence[tuple[Vote, str]], now: datetime) -> list[bool]:
+    """One statement for the whole batch (one round trip): the guarded upsert over a list of rows."""
     last = {(v.pulse_id, v.statement, h): v.score for v, h in items}  # of two clicks on one key, the later wins
     rows = [(p, st, h, score) for (p, st, h), score in sorted(last.items())]  # key order: no deadlocks
-    v = values(column("pulse_id", Integer), column("statement", Integer), column("voter_hash", String),
-               column("score", Integer), name="v").data(rows)
+    v: Any
+    if conn.dialect.name == "postgresql":
+        v = values(column("pulse_id", Integer), column("statement", Integer), column("voter_hash", String),
+                   column("score", Integer), name="v").data(rows)
+    else:  # SQLite has no `(VALUES ..) AS v(cols)`: a UNION ALL of one-row SELECTs
+        v = union_all(*(
+            select(literal(p).label("pulse_id"), literal(st).label("statement"), literal(h).label("voter_hash"),
+                   literal(score).label("score"))
+            for p, st, h, score in rows
+        )).subquery("v")
     source = (
         select(v.c.pulse_id, v.c.statement, v.c.voter_hash, v.c.score, literal(now, Pulse.created_at.type))
         .select_from(v.join(Pulse, Pulse.id == v.c.pulse_id))
         .where(Pulse.status == OPEN, Pulse.closes_at > now, v.c.statement < Pulse.n_statements,
                v.c.score >= Pulse.scale_min, v.c.score <= Pulse.scale_max)
-        .with_for_update(read=True, of=Pulse)
     )
-    stmt: Any = postgresql.insert(PulseVote).from_select(COLUMNS, source)
+    if conn.dialect.name == "postgresql":
+        source = source.with_for_update(read=True, of=Pulse)
+    stmt: Any = (postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert)(PulseVote).from_select(COLUMNS, source)
     stmt = stmt.on_conflict_do_update(
         index_elements=["pulse_id", "statement", "voter_hash"],
         set_={"score": stmt.excluded.score, "voted_at": stmt.excluded.voted_at},
@@ -92,8 +101,8 @@ def _write_postgresql(conn: Connection, items: Sequence[tuple[Vote, str]], now: 
 def _write(conn: Connection, items: Sequence[tuple[Vote, str]]) -> list[bool]:
     dialect = conn.dialect.name
     now = datetime.now(UTC)
-    if dialect == "postgresql" and len(items) > 1:
-        return _write_postgresql(conn, items, now)
+    if len(items) > 1:
+        return _write_batch(conn, items, now)
     stored = [False] * len(items)
     order = sorted(range(len(items)), key=lambda i: (items[i][0].pulse_id, items[i][0].statement, items[i][1]))
     for i in order:  # a stable sort: of two clicks on the same key, the later one wins
