@@ -10,7 +10,10 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+MAX_UNZIPPED_BYTES = 200_000_000  # a DOCX is a zip: refuse archives that unpack beyond this
+MAX_UNZIP_RATIO = 200  # real documents compress ~3-20x; bombs 1000x and more
 SUPPORTED = {".md", ".markdown", ".txt", ".text", ".pdf", ".docx", ".html", ".htm"}
 
 
@@ -135,6 +138,10 @@ def load_docx(path: Path, raw: bytes) -> Document:
     import docx
 
     try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            unpacked = sum(max(i.file_size, 0) for i in archive.infolist())
+        if unpacked > MAX_UNZIPPED_BYTES or unpacked > MAX_UNZIP_RATIO * max(len(raw), 1):
+            raise LoadError(f"DOCX unpacks to {unpacked} bytes (a zip bomb?); refused")
         doc = docx.Document(io.BytesIO(raw))
     except (zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise LoadError(f"corrupt DOCX: {exc}") from exc
@@ -161,10 +168,27 @@ def load_docx(path: Path, raw: bytes) -> Document:
     return Document(path, title or _title_from_name(path), sections)
 
 
+MAX_HTML_DEPTH = 256
+
+
+def _depth(root: Any) -> int:
+    """The deepest element nesting (iterative: deep trees must not blow the stack)."""
+    from bs4 import Tag
+
+    stack, deepest = [(root, 0)], 0
+    while stack and deepest <= MAX_HTML_DEPTH:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        stack.extend((c, d + 1) for c in node.contents if isinstance(c, Tag))
+    return deepest
+
+
 def load_html(path: Path, raw: bytes) -> Document:
     from bs4 import BeautifulSoup
 
     soup = BeautifulSoup(raw, "html.parser")
+    if _depth(soup) > MAX_HTML_DEPTH:  # text extraction is quadratic in nesting: refuse, don't hang
+        raise LoadError(f"HTML nested deeper than {MAX_HTML_DEPTH} elements; refused")
     for tag in soup(["script", "style", "nav", "footer", "noscript"]):
         tag.decompose()
     title = soup.title.get_text(" ", strip=True) if soup.title else ""

@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import NotFoundError
 
 from bot.embed.base import Vectors
 from bot.settings import Settings
@@ -86,7 +87,10 @@ class KnowledgeStore:
 
     def version(self) -> str:
         """Changes whenever an ingest changed the collection; readers rebuild caches on change."""
-        meta = self.client.get_collection(self.name, embedding_function=None).metadata or {}
+        try:
+            meta = self.client.get_collection(self.name, embedding_function=None).metadata or {}
+        except NotFoundError:  # nothing ingested yet: an empty index, not an error
+            return "0"
         return str(meta.get("cxbot_version", "0"))
 
     def bump_version(self) -> None:
