@@ -79,11 +79,11 @@ def load(replicas: list[Replica], connector: Connector, seconds: float, per_repl
             text = f"{QUESTIONS[n % len(QUESTIONS)]} (ref {n})"  # distinct text: no cache helps
             started = time.monotonic()
             status, body = http("POST", f"{replica.url}/api/messages",
-                                activity(connector.url, text, user=f"29:bench-{worker}",
-                                         conversation=f"a:bench-{worker}", expect_replies=True), timeout=60)
+                                activity(connector.url, text, user=f"29:bench-{worker}-{n}",  # many users:
+                                         conversation=f"a:bench-{worker}-{n}", expect_replies=True), timeout=60)
             took = time.monotonic() - started
             with lock:
-                if status == 200 and body and body.get("activities"):
+                if status == 200 and any(a.get("attachments") for a in (body or {}).get("activities", [])):
                     latencies.append(took)
                 else:
                     errors.append(f"{status}")

@@ -150,6 +150,8 @@ def serve() -> None:
     from bot.web.app import build_app
 
     cfg = settings()
+    if cfg.embed_threads is None:  # many asks at once: one thread each beats threads that wait on each other
+        cfg = cfg.model_copy(update={"embed_threads": 1})
     configure(cfg.log_level, json_logs=cfg.log_json)
     services = build_services(cfg)
     web.run_app(
