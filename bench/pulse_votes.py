@@ -356,8 +356,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--voters", type=int, default=1000)
-    parser.add_argument("--concurrency", type=int, default=100, help="requests in flight")
-    parser.add_argument("--workers", type=int, default=16, help="SLACK_WORKERS of the server")
+    parser.add_argument("--concurrency", type=int, default=32, help="requests in flight")
+    parser.add_argument("--workers", type=int, default=64, help="SLACK_WORKERS of the server")
     args = parser.parse_args()
     result = asyncio.run(run(args))
     for k, v in result.items():
