@@ -43,3 +43,4 @@ def register(services: Services) -> None:
     services.scheduler.every(every, "pulse-schedule", recurring)
     add_home_section(services.extras, service.home_section)
     services.extras["pulse"] = service
+    services.extras["digest_pulse"] = service.digest_summary

@@ -190,6 +190,21 @@ class PulseService:
             previous_id=previous.id if previous else None,
         )
 
+    def digest_summary(self, conversation_key: str) -> str | None:
+        """One paragraph on the channel's latest closed pulse, for the weekly digest (floor applied)."""
+        pulse = self.store.latest_closed(conversation_key)
+        if pulse is None:
+            return None
+        res = self._results(pulse)
+        parts = []
+        for st in res.statements:
+            if not st.shown or st.mean is None:
+                parts.append(f"“{st.text}”: not enough responses to keep answers anonymous")
+                continue
+            change = f" ({st.change:+.1f})" if st.change is not None else ""
+            parts.append(f"“{st.text}”: {st.mean:.1f}{change}")
+        return f"{res.title} — {res.participation} took part. " + "; ".join(parts)
+
     async def close_due(self) -> int:
         """Ticker: close every pulse whose time has come (also those that came while we were down)."""
         due = await asyncio.to_thread(self.store.due)

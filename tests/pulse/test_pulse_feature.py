@@ -219,3 +219,15 @@ async def test_votes_are_stored_without_raw_user_ids(services: Services, port: R
         rows = conn.exec_driver_sql("SELECT * FROM pulse_votes").fetchall()
     assert rows and all("U00001" not in str(v) for row in rows for v in row)
     assert EVANGELIST.id not in str(rows)
+
+
+async def test_the_digest_gets_the_latest_pulse_of_its_channel_within_the_floor(services: Services,
+                                                                                port: RecordingPort) -> None:
+    pulse_id = await start(services, port)
+    await vote_all(services, port, pulse_id, {1: [5, 1], 2: [4, 2], 3: [3], 4: [4]})
+    await services.router.dispatch(command("pulse close"), port)
+    pulse = services.extras["pulse"].store.get(pulse_id)
+    summary = services.extras["digest_pulse"](pulse.conversation_key)
+    assert summary is not None and "4 took part" in summary and ": 4.0" in summary
+    assert "not enough responses to keep answers anonymous" in summary and "1.5" not in summary
+    assert services.extras["digest_pulse"]("slack:CNONE") is None
