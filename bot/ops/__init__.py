@@ -5,17 +5,32 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from aiohttp import web
+from aiohttp import web
 
+if TYPE_CHECKING:
     from bot.app import Services
 
 log = logging.getLogger(__name__)
 
+WARMUP: web.AppKey[asyncio.Task[None]] = web.AppKey("ops_warmup", asyncio.Task)
 EDGE_ROUTES = {"/slack/events": "Slack", "/api/messages": "Teams"}
+
+
+async def warm_up(services: Services) -> None:
+    """Load the embedder and the keyword index before the first ask needs them (30-60 s at 100k chunks)."""
+    started = time.monotonic()
+    try:
+        await asyncio.to_thread(services.knowledge.retriever.refresh)
+        await asyncio.to_thread(services.knowledge.embedder.query, "warm-up")
+    except Exception as exc:  # Chroma down or no index yet: the first ask will try again
+        log.warning("warm-up incomplete", extra={"reason": type(exc).__name__})
+        return
+    log.info("knowledge warmed up", extra={"seconds": round(time.monotonic() - started, 2)})
 
 
 def install(app: web.Application, services: Services) -> None:
@@ -43,7 +58,12 @@ def install(app: web.Application, services: Services) -> None:
                 "and MicrosoftAppPassword (see docs/operations.md)"
             )
 
-    async def on_shutdown(_app: web.Application) -> None:
+        app[WARMUP] = asyncio.create_task(warm_up(services))
+
+    async def on_shutdown(app: web.Application) -> None:
+        warming = app.get(WARMUP)
+        if warming is not None and not warming.done():
+            warming.cancel()
         services.scheduler.shutdown()
         await inflight.drain(services.settings.shutdown_timeout)
 
