@@ -24,6 +24,7 @@ from topology import (
     Chroma,
     Connector,
     Replica,
+    SlackAPI,
     activity,
     create_database,
     cxbot_env,
@@ -31,6 +32,8 @@ from topology import (
     execute,
     http,
     ingest,
+    signed_post,
+    slack_event,
     texts,
     wait_until,
 )
@@ -38,6 +41,7 @@ from topology import (
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 QUESTION = "How fast must we acknowledge a customer complaint?"
+SIGNING_SECRET = "0123456789abcdef0123456789abcdef"
 EVANGELIST = "29:evangelist-1"  # Teams users are known by their aadObjectId (uuid5 of this, see activity())
 
 
@@ -47,6 +51,7 @@ class Topology:
     a: Replica
     b: Replica
     connector: Connector
+    slack: SlackAPI
     database_url: str
     tmp: Path
 
@@ -55,6 +60,7 @@ class Topology:
             self.tmp / name, self.chroma.url, self.database_url,
             CXBOT_EVANGELISTS=str(uuid.uuid5(uuid.NAMESPACE_URL, EVANGELIST)), CXBOT_ANONYMITY_K="2",
             CXBOT_PULSE_REFRESH_SECONDS="0", CXBOT_LOG_JSON="true",
+            SLACK_BOT_TOKEN="xoxb-scale-out-test", SLACK_SIGNING_SECRET=SIGNING_SECRET, SLACK_API_URL=self.slack.url,
         )
 
     def rows(self, sql: str) -> int:
@@ -76,8 +82,9 @@ def topo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
     chroma.start_and_wait()
     connector = Connector()
     connector.start()
+    slack = SlackAPI()
     url = create_database()
-    topo = Topology(chroma, None, None, connector, url, tmp)  # type: ignore[arg-type]
+    topo = Topology(chroma, None, None, connector, slack, url, tmp)  # type: ignore[arg-type]
     topo.a = Replica("replica-a", topo.env("a"), tmp / "a.log")
     topo.b = Replica("replica-b", topo.env("b"), tmp / "b.log")
     try:
@@ -90,6 +97,7 @@ def topo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
         for proc in (topo.a, topo.b, chroma):
             proc.stop(10)
         connector.stop()
+        slack.stop()
         drop_database(url)
 
 
@@ -124,6 +132,17 @@ def test_ingest_through_one_replica_then_ask_through_the_other(topo: Topology) -
     log = topo.b.log.read_text()  # JSON lines at INFO: no question text, no raw user id
     assert '"request_id"' in log and QUESTION not in log
     assert "user-1" not in log and str(uuid.uuid5(uuid.NAMESPACE_URL, "29:user-1")) not in log
+
+
+def test_slack_through_one_replica_answers_like_teams_through_the_other(topo: Topology) -> None:
+    channel = "D-scale-out"
+    status = signed_post(f"{topo.a.url}/slack/events", slack_event(QUESTION, channel), SIGNING_SECRET)
+    assert status == 200
+    wait_until("slack answer", lambda: any(p.get("blocks") for p in topo.slack.posts(channel)), 20, log=topo.a.log)
+    slack_text = " ".join(str(p.get("text", "")) for p in topo.slack.posts(channel))
+    teams = ask(topo.b, topo.connector, QUESTION)
+    assert "acknowledg" in slack_text.lower()
+    assert teams[0].split()[:8] == slack_text.split()[:8], (teams[0][:200], slack_text[:200])
 
 
 def _vote_buttons(card: dict[str, Any]) -> list[dict[str, Any]]:

@@ -283,3 +283,64 @@ def execute(service_url: str, data: dict[str, Any], **kw: Any) -> dict[str, Any]
         "action": {"type": "Action.Execute", "verb": data.get("action"), "data": data}, "trigger": "manual",
     })
     return act
+
+
+class SlackAPI:
+    """bot.slack.fake_api's recording Slack Web API, served from a thread of its own."""
+
+    def __init__(self) -> None:
+        import asyncio
+
+        from bot.slack.fake_api import FakeSlackAPI
+
+        self.loop = asyncio.new_event_loop()
+        self.fake = FakeSlackAPI()
+        ready = threading.Event()
+
+        def run() -> None:
+            asyncio.set_event_loop(self.loop)
+            self.loop.run_until_complete(self.fake.start())
+            ready.set()
+            self.loop.run_forever()
+
+        threading.Thread(target=run, daemon=True).start()
+        ready.wait(10)
+        self.url = self.fake.url
+
+    def posts(self, channel: str) -> list[dict[str, Any]]:
+        return [c.args for c in list(self.fake.calls) if c.method == "chat.postMessage" and c.args.get("channel") == channel]
+
+    def stop(self) -> None:
+        import asyncio
+
+        asyncio.run_coroutine_threadsafe(self.fake.stop(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+def slack_event(text: str, channel: str, user: str = "W222") -> dict[str, Any]:
+    """A Slack Events API direct message, as Slack delivers it."""
+    ts = f"{time.time():.6f}"
+    return {
+        "token": "verification_token", "team_id": "T111", "api_app_id": "A111", "type": "event_callback",
+        "event_id": f"Ev{uuid.uuid4().hex[:10]}", "event_time": int(time.time()),
+        "event": {"user": user, "type": "message", "ts": ts, "text": text, "channel": channel,
+                  "event_ts": ts, "channel_type": "im"},
+        "authorizations": [{"team_id": "T111", "user_id": "W111", "is_bot": True}],
+    }
+
+
+def signed_post(url: str, body: dict[str, Any], secret: str) -> int:
+    """POST a Slack request signed with the signing secret (v0 HMAC-SHA256); the status code."""
+    import hashlib
+    import hmac
+
+    raw = json.dumps(body).encode()
+    ts = str(int(time.time()))
+    sig = "v0=" + hmac.new(secret.encode(), b"v0:" + ts.encode() + b":" + raw, hashlib.sha256).hexdigest()
+    req = urllib.request.Request(url, data=raw, method="POST", headers={
+        "Content-Type": "application/json", "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sig})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return int(resp.status)
+    except urllib.error.HTTPError as exc:
+        return int(exc.code)
