@@ -63,6 +63,12 @@ def walk(roots: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
     files: list[Path] = []
     skipped: list[Skipped] = []
     for root in roots:
+        try:
+            root.stat()
+        except OSError as exc:  # missing, too long a name, no permission: a reason, not a traceback
+            reason = "no such file or directory" if isinstance(exc, FileNotFoundError) else f"unreadable: {exc.strerror or exc}"
+            skipped.append(Skipped(display_path(root), reason))
+            continue
         if root.is_file():
             candidates = [root]
         elif root.is_dir():

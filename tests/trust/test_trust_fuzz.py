@@ -78,3 +78,9 @@ def test_kpi_files() -> None:
     strategy, check = fuzz_run.FILE_EDGES["kpi-files"]
     out: Any = edges.run_edge("kpi-files", strategy(), check, 200)
     assert out.crashes == []
+
+
+def test_ingest_of_an_overlong_path_is_a_reason_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env = {"CXBOT_DATA_DIR": str(tmp_path), "CXBOT_LLM": "none", "DATABASE_URL": f"sqlite:///{tmp_path}/cli.db"}
+    check = fuzz_run.cli_check(env)
+    assert check(["ingest", "/nonexistent", "x" * 300]) == "exit 0"
