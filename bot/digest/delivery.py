@@ -29,6 +29,7 @@ from datetime import timedelta
 from bot.core.model import Outbound
 from bot.core.port import ChatPort
 from bot.digest.store import Delivery, DigestStore, Subscription
+from bot.ops import metrics
 from bot.schedule.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
@@ -85,9 +86,11 @@ class Deliverer:
             log.warning("digest delivery failed, retrying", extra={
                 "delivery": d.id, "attempt": d.attempts, "retry_in": round(delay, 1), "error": repr(exc)[:200]})
             await asyncio.to_thread(self.store.mark_failed, d, self.wall.now() + timedelta(seconds=delay), repr(exc))
+            metrics.digest(sent=False)
             return 0
         if not await asyncio.to_thread(self.store.mark_sent, d, self.wall.now(), ref.id if ref else None):
             log.warning("digest posted after its claim was taken over; it may appear twice",
                         extra={"delivery": d.id, "attempt": d.attempts})
+        metrics.digest(sent=True)
         log.info("digest delivered", extra={"delivery": d.id, "week": d.week, "subscription": sub.id})
         return 1

@@ -17,6 +17,7 @@ from bot.core.model import Block, Card, Conversation, Inbound, Text, User
 from bot.core.port import ChatPort
 from bot.core.privacy import hash_user
 from bot.db.engine import Database
+from bot.ops import metrics
 from bot.pulse import cards
 from bot.pulse.chart import results_png
 from bot.pulse.models import OPEN, Pulse
@@ -113,6 +114,7 @@ class PulseService:
             if pulse is not None and not pulse.is_open:
                 await port.reply(inbound, CLOSED_VOTE)
             return False
+        metrics.vote()
         self._schedule_refresh(vote.pulse_id, port)
         return True
 

@@ -67,6 +67,7 @@ class Retriever:
         self._lock = threading.Lock()
         self._version: str | None = None
         self._ids: list[str] = []
+        self._index: dict[str, int] = {}
         self._texts: list[str] = []
         self._metas: list[dict[str, Any]] = []
         self._keyword = KeywordIndex([], [])
@@ -83,6 +84,7 @@ class Retriever:
             full = [f"{m.get('title', '')} {m.get('section', '')}\n{t}" for t, m in zip(texts, metas, strict=True)]
             self._keyword = KeywordIndex(full, [str(m.get("lang", "en")) for m in metas])
             self._ids, self._texts, self._metas = ids, texts, metas
+            self._index = {cid: i for i, cid in enumerate(ids)}
             self._chunk_coll = [self.collection_of(m) for m in metas]
             self._masks = {}
             self._version = version
@@ -148,9 +150,8 @@ class Retriever:
                     cid = self._ids[i]
                     if cid in dense:
                         found[cid] = Passage(cid, self._texts[i], self._metas[i], dense[cid], 0.0)
-            index = {cid: i for i, cid in enumerate(self._ids)}
             for p in found.values():
-                i = index.get(p.id)
+                i = self._index.get(p.id)
                 p.keyword = float(kw[i]) if i is not None else 0.0
         top_kw = max((p.keyword for p in found.values()), default=0.0)
         scale = max(top_kw, t.keyword_floor)
