@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import logging
 from dataclasses import dataclass, field
 
@@ -54,6 +55,10 @@ def load_tables(cfg: KpiConfig) -> Tables:
         except SourceError as exc:
             log.warning("kpi source failed", extra={"dataset": name, "error": str(exc)})
             tables.errors[name] = str(exc)
+        except (csv.Error, TypeError, ValueError, UnicodeError, OverflowError) as exc:
+            # a file the row-level checks could not even split: the digest reports it, the run goes on
+            log.warning("kpi source unreadable", extra={"dataset": name, "error": type(exc).__name__})
+            tables.errors[name] = f"unreadable data ({type(exc).__name__}: {str(exc)[:120]})"
     return tables
 
 

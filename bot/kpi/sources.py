@@ -59,7 +59,7 @@ class CsvSource:
 
     def read(self, columns: list[str]) -> Iterator[Chunk]:
         try:
-            f = self.path.open(encoding=self.encoding, newline="")
+            f = self.path.open(encoding=self.encoding, errors="replace", newline="")
         except OSError as exc:
             raise SourceError(f"cannot open {self.path}: {exc.strerror}") from None
         with f:

@@ -72,8 +72,6 @@ def test_zip_bombs_and_deep_html_are_refused_quickly(item: tuple[str, bytes]) ->
     assert edges.check_document(item).startswith("refused")
 
 
-@pytest.mark.xfail(reason="bot/kpi: undecodable CSV bytes and some numeric columns raise instead of a SourceError "
-                          "(found by this fuzzer; reported to the digest owner)", strict=False)
 def test_kpi_files() -> None:
     strategy, check = fuzz_run.FILE_EDGES["kpi-files"]
     out: Any = edges.run_edge("kpi-files", strategy(), check, 200)
