@@ -84,7 +84,9 @@ class DigestService:
                      footer=base.footer, chart=base.chart)
         if self.gaps is not None:
             since = week_start_utc(week)
-            rows = self.gaps.gaps(since, since + timedelta(days=7))
+            # A channel's digest lists only questions asked in that channel: never DMs or other
+            # (possibly restricted) conversations. The local preview (no channel) shows them all.
+            rows = self.gaps.gaps(since, since + timedelta(days=7), conversation=conversation_key)
             seen: dict[str, str] = {}
             for r in rows:
                 why = "👎" if r.feedback == -1 else "unanswered"

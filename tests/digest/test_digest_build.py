@@ -70,8 +70,11 @@ def test_preview_writes_markdown_and_png(settings_factory, tmp_path: Path, monke
 async def test_commands_subscribe_now_unsubscribe(settings: Settings) -> None:
     write_demo(settings)
     services = build_services(settings)
-    QuestionLog(services.db).record(platform="slack", conversation="slack:C9", user_hash="h",
+    QuestionLog(services.db).record(platform="slack", conversation="slack:C1", user_hash="h",
                                     question="How do we refund in Brazil?", answered=False, top_source=None)
+    QuestionLog(services.db).record(platform="slack", conversation="slack:D5", user_hash="h",
+                                    question="Is my manager allowed to see my pulse vote?", answered=False,
+                                    top_source=None)
     conv = Conversation("slack", "C1")
     port = RecordingPort()
 
@@ -85,8 +88,9 @@ async def test_commands_subscribe_now_unsubscribe(settings: Settings) -> None:
     week_now = datetime.now(UTC).isocalendar()
     card = await say(f"digest now {week_now.year}-W{week_now.week:02d}")
     assert isinstance(card, Card) and card.title.startswith("CX digest · week")
-    assert "How do we refund in Brazil? (unanswered)" in "\n".join(
-        b.text for b in card.blocks if hasattr(b, "text"))
+    shown = "\n".join(b.text for b in card.blocks if hasattr(b, "text"))
+    assert "How do we refund in Brazil? (unanswered)" in shown
+    assert "manager" not in shown  # a DM's question never reaches a channel's digest
     assert "Unsubscribed" in (await say("digest unsubscribe")).text  # type: ignore[union-attr]
     assert "no digest subscription" in (await say("digest unsubscribe")).text  # type: ignore[union-attr]
     services.close()
