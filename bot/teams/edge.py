@@ -82,6 +82,13 @@ def parse_activity(raw: bytes) -> Activity | str:
         return "activity serviceUrl is not an http(s) URL"
     if activity.from_property is None or not activity.from_property.id:
         return "activity has no sender"
+    if any(not isinstance(e, dict) and e is None for e in (body.get("entities") or [])):
+        return "activity entities must be objects"
+    if activity.recipient is None or not activity.recipient.id:
+        return "activity has no recipient"
+    ids = [activity.conversation.id, activity.from_property.id, activity.recipient.id]
+    if not all(isinstance(i, str) and i.isascii() and i.isprintable() for i in ids):
+        return "activity ids must be printable ASCII strings"
     return activity
 
 

@@ -60,6 +60,12 @@ async def test_personal_question_gets_typing_then_an_answer_card(
         (json.dumps({"type": 5, "serviceUrl": "http://x", "conversation": {"id": "c"}}).encode(), 400),
         (json.dumps({"type": "message", "conversation": "nope", "serviceUrl": "http://x"}).encode(), 400),
         ("\udcff".encode("utf-8", "surrogatepass"), 400),
+        (json.dumps({"type": "message", "serviceUrl": "http://x", "conversation": {"id": "c"}, "from": {"id": "u"},
+                     "recipient": None}).encode(), 400),
+        (json.dumps({"type": "message", "serviceUrl": "http://x", "conversation": {"id": "c"}, "from": {"id": "u"},
+                     "recipient": {"id": "b"}, "entities": [None]}).encode(), 400),
+        (json.dumps({"type": "message", "serviceUrl": "http://x", "conversation": {"id": "c\u0101"},
+                     "from": {"id": "u"}, "recipient": {"id": "b"}}).encode(), 400),
     ],
 )
 async def test_malformed_bodies_are_rejected_with_400(
