@@ -15,6 +15,8 @@ from bot.text import is_heading_like, sentences, stems
 
 MAX_SENTENCES = 6
 MAX_CHARS = 1000
+TERMINAL = (".", "!", "?", ":", "…", '"', "“", "”", ")", "`")
+LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
 RANK_PRIOR = (0.6, 0.45, 0.35, 0.25, 0.2)
 NUMBER_CUE = re.compile(
     r"\b(how (many|much|long|often|soon)|wie (viele?|lange|oft|hoch)|wann|when|percent|prozent)\b", re.I
@@ -29,6 +31,13 @@ def _weights(question: str, passages: Sequence[Passage]) -> dict[str, float]:
     return {t: math.log(1 + n / (1 + sum(t in d for d in docs))) for t in q}
 
 
+def _cut(sentence: str, pos: int, count: int) -> bool:
+    """A sentence a chunk boundary cut: it starts mid-sentence, or the chunk ends before its full stop."""
+    if pos == 0 and sentence[:1].islower():
+        return True
+    return pos == count - 1 and count > 1 and not sentence.rstrip().endswith(TERMINAL) and not LIST_ITEM.match(sentence)
+
+
 def select(question: str, passages: Sequence[Passage], cites: Sequence[int]) -> list[tuple[int, str]]:
     """Pick (citation, sentence) pairs: the best passages' sentences that share the question's words.
 
@@ -41,9 +50,10 @@ def select(question: str, passages: Sequence[Passage], cites: Sequence[int]) -> 
     scored: list[tuple[float, int, int, str]] = []
     seen: set[str] = set()
     for rank, p in enumerate(passages):
-        for pos, sent in enumerate(sentences(p.text)):
+        sents = sentences(p.text)
+        for pos, sent in enumerate(sents):
             key = sent.lower()
-            if len(sent) < 20 or key in seen or is_heading_like(sent):
+            if len(sent) < 20 or key in seen or is_heading_like(sent) or _cut(sent, pos, len(sents)):
                 continue
             seen.add(key)
             toks = set(stems(sent))
