@@ -57,7 +57,7 @@ def stems(text: str, langs: tuple[str, ...] = ("en", "de")) -> list[str]:
     return out
 
 
-_SENT = re.compile(r"(?<=[.!?])[\"”“)]?\s+(?=[A-ZÄÖÜ0-9„\"“(*])|\n+")
+_SENT = re.compile(r"(?<=[.!?])[\"”“)]?\s+(?=[A-ZÄÖÜ0-9„\"“(*])|\n\s*\n|\n(?=\s*(?:[-*•|]|#+|\d+[.)])\s)")
 
 
 _ORDINAL = re.compile(r"(?:^|\s)(?:\d{1,2}|[A-Za-z]|z\.B|bzw|ca|Nr|vgl|Dr|Prof|e\.g|i\.e|etc)\.$")
@@ -66,7 +66,7 @@ _ORDINAL = re.compile(r"(?:^|\s)(?:\d{1,2}|[A-Za-z]|z\.B|bzw|ca|Nr|vgl|Dr|Prof|e
 def sentences(text: str) -> list[str]:
     """Split into sentences, keeping '16. März', 'z.B.' and list items whole."""
     out: list[str] = []
-    for part in (p.strip() for p in _SENT.split(text)):
+    for part in (" ".join(p.split()) for p in _SENT.split(text)):
         if not part:
             continue
         if out and _ORDINAL.search(out[-1]):
