@@ -82,8 +82,12 @@ def parse_activity(raw: bytes) -> Activity | str:
         return "activity serviceUrl is not an http(s) URL"
     if activity.from_property is None or not activity.from_property.id:
         return "activity has no sender"
-    if any(not isinstance(e, dict) and e is None for e in (body.get("entities") or [])):
+    if any(not isinstance(e, dict) for e in (body.get("entities") or [])):
         return "activity entities must be objects"
+    for field in ("membersAdded", "membersRemoved"):
+        members = body.get(field) or []
+        if not isinstance(members, list) or any(not isinstance(m, dict) or not m.get("id") for m in members):
+            return f"activity {field} must be accounts with ids"
     if activity.recipient is None or not activity.recipient.id:
         return "activity has no recipient"
     ids = [activity.conversation.id, activity.from_property.id, activity.recipient.id]

@@ -64,6 +64,8 @@ async def test_personal_question_gets_typing_then_an_answer_card(
                      "recipient": None}).encode(), 400),
         (json.dumps({"type": "message", "serviceUrl": "http://x", "conversation": {"id": "c"}, "from": {"id": "u"},
                      "recipient": {"id": "b"}, "entities": [None]}).encode(), 400),
+        (json.dumps({"type": "conversationUpdate", "serviceUrl": "http://x", "conversation": {"id": "c"},
+                     "from": {"id": "u"}, "recipient": {"id": "b"}, "membersAdded": [None]}).encode(), 400),
         (json.dumps({"type": "message", "serviceUrl": "http://x", "conversation": {"id": "c\u0101"},
                      "from": {"id": "u"}, "recipient": {"id": "b"}}).encode(), 400),
     ],
