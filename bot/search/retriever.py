@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from bot.search.keyword import KeywordIndex
 from bot.search.store import KnowledgeStore
 from bot.text import detect_lang
 from bot.trust.collections import DEFAULT, Collections
+
+VERSION_CHECK_SECONDS = 1.0
 
 
 @dataclass
@@ -41,7 +44,7 @@ class Passage:
 
 @dataclass(frozen=True)
 class Tuning:
-    dense_k: int = 100
+    dense_k: int = 50
     keyword_k: int = 40
     keyword_weight: float = 0.06
     cross_lang_keyword: float = 0.25
@@ -68,13 +71,18 @@ class Retriever:
         self._version: str | None = None
         self._ids: list[str] = []
         self._index: dict[str, int] = {}
+        self._checked = 0.0
         self._texts: list[str] = []
         self._metas: list[dict[str, Any]] = []
         self._keyword = KeywordIndex([], [])
 
     def refresh(self) -> None:
-        """Reload the keyword index when an ingest changed the collection."""
+        """Reload the keyword index when an ingest changed the collection (looked up at most once a second)."""
+        now = time.monotonic()
+        if self._version is not None and now - self._checked < VERSION_CHECK_SECONDS:
+            return
         version = self.store.version()
+        self._checked = now
         if version == self._version:
             return
         with self._lock:
