@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_openai import FakeOpenAI, serving
 from testenv import CORPUS, EMBED_CACHE, FIXTURES, PG_URL, ROOT, SHARED, make_settings, pg_available
 
 from bot.settings import Settings
@@ -68,3 +69,10 @@ def pg_url() -> Iterator[str]:
     yield PG_URL
     wipe()
     engine.dispose()
+
+
+@pytest.fixture
+def fake_llm() -> Iterator[FakeOpenAI]:
+    """A real OpenAI-compatible server on 127.0.0.1 that records requests and answers `fake.reply`."""
+    with serving() as fake:
+        yield fake

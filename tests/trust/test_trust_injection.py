@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_llm_path import FakeOpenAI
+from fake_openai import FakeOpenAI
 
 from bot.app import build_services
 from bot.ask.store import QuestionLog
@@ -36,15 +34,6 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = make_settings(tmp_path_factory.mktemp("hostile-data"), CXBOT_KNOWLEDGE_DIR=root)
     Knowledge(settings).indexer().run([root])
     return settings
-
-
-@pytest.fixture
-def fake_llm() -> Iterator[FakeOpenAI]:
-    fake = FakeOpenAI()
-    thread = threading.Thread(target=fake.server.serve_forever, daemon=True)
-    thread.start()
-    yield fake
-    fake.server.shutdown()
 
 
 def with_llm(settings: Settings, url: str) -> Knowledge:
