@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -35,6 +36,20 @@ def settings(data: Path, **extra: object):  # type: ignore[no-untyped-def]
 def pct(xs: list[float], q: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))]
+
+
+def dev_questions() -> list[str]:
+    return [json.loads(line)["question"] for line in QUESTIONS.read_text().splitlines() if line.strip()]
+
+
+def answer_times(service: Any, questions: list[str]) -> list[float]:
+    """Milliseconds per answer, one question after the other."""
+    times = []
+    for q in questions:
+        t0 = time.perf_counter()
+        service.answer(q)
+        times.append((time.perf_counter() - t0) * 1000)
+    return times
 
 
 def bench_ingest(data: Path) -> None:
@@ -74,14 +89,10 @@ def bench_ask(data: Path) -> None:
     from bot.knowledge import Knowledge
 
     service = Knowledge(settings(data)).ask
-    qs = [json.loads(line)["question"] for line in QUESTIONS.read_text().splitlines() if line.strip()]
+    qs = dev_questions()
     service.answer("warm-up: what is a customer journey?")
     for label in ("first time (query not cached)", "asked again (query vector cached)"):
-        times = []
-        for q in qs:
-            t0 = time.perf_counter()
-            service.answer(q)
-            times.append((time.perf_counter() - t0) * 1000)
+        times = answer_times(service, qs)
         print(f"ask latency, {len(times)} dev questions {label}: p50={pct(times, .5):.0f} ms p95={pct(times, .95):.0f} ms")
 
     env = {**os.environ, "CXBOT_DATA_DIR": str(data)}
@@ -98,8 +109,9 @@ def bench_100k(data: Path, n: int = 100_000) -> None:
     from bot.text import sentences
 
     k = Knowledge(settings(data))
-    real_ids, real_texts, real_metas = Knowledge(settings(data.parent / "corpus")).store.all_chunks()
-    got = Knowledge(settings(data.parent / "corpus")).store.collection.get(ids=real_ids, include=["embeddings"])
+    corpus = Knowledge(settings(data.parent / "corpus")).store
+    real_ids, real_texts, real_metas = corpus.all_chunks()
+    got = corpus.collection.get(ids=real_ids, include=["embeddings"])
     base = np.asarray(got["embeddings"], dtype=np.float32)
     pool = [s for t in real_texts for s in sentences(t)]
     rng = random.Random(7)
@@ -122,12 +134,7 @@ def bench_100k(data: Path, n: int = 100_000) -> None:
     t0 = time.perf_counter()
     service.retriever.refresh()
     print(f"100k: keyword index load {time.perf_counter() - t0:.1f} s (once per process / index version)")
-    qs = [json.loads(line)["question"] for line in QUESTIONS.read_text().splitlines() if line.strip()]
-    times = []
-    for q in qs:
-        t0 = time.perf_counter()
-        service.answer(q)
-        times.append((time.perf_counter() - t0) * 1000)
+    times = answer_times(service, dev_questions())
     print(f"100k: ask latency p50={pct(times, .5):.0f} ms p95={pct(times, .95):.0f} ms")
 
 
