@@ -92,9 +92,18 @@ def load_surveys(ds: Dataset) -> Table:
         out["score"].append(score[ok])
         segs.append(chunk.columns[c["segment"]][ok])
     codes, names = _segment_codes(segs)
-    cols = {k: np.concatenate(v) if v else np.zeros(0) for k, v in out.items()}
+    cols = _columns(out)
     cols["segment"] = codes
     return Table(cols, names, bad)
+
+
+# dtypes of columns that are not float, for a source that yielded no rows at all
+EMPTY_DTYPES: dict[str, type] = {"week": np.int64, "kind": np.int8, "resolved": np.bool_}
+
+
+def _columns(parts: dict[str, list[np.ndarray]]) -> dict[str, np.ndarray]:
+    """Join each column's chunks; an empty source still gets columns of the right dtype."""
+    return {k: np.concatenate(v) if v else np.zeros(0, dtype=EMPTY_DTYPES.get(k, np.float64)) for k, v in parts.items()}
 
 
 def load_tickets(ds: Dataset) -> Table:
@@ -126,7 +135,7 @@ def load_tickets(ds: Dataset) -> Table:
         out["contacts"].append(contacts[ok])
         segs.append(col[c["segment"]][ok])
     codes, seg_names = _segment_codes(segs)
-    cols = {k: np.concatenate(v) if v else np.zeros(0) for k, v in out.items()}
+    cols = _columns(out)
     cols["segment"] = codes
     return Table(cols, seg_names, bad)
 

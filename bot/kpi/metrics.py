@@ -51,7 +51,7 @@ def _in_range(week: np.ndarray, n_weeks: int) -> np.ndarray:
 
 def _count(week: np.ndarray, mask: np.ndarray, n_weeks: int) -> np.ndarray:
     keep = mask & _in_range(week, n_weeks)
-    return np.bincount(week[keep].astype(np.int64), minlength=n_weeks)[:n_weeks].astype(np.float64)
+    return np.bincount(week[keep], minlength=n_weeks)[:n_weeks].astype(np.float64)
 
 
 def _ratio(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
@@ -77,7 +77,7 @@ def csat(week: np.ndarray, score: np.ndarray, n_weeks: int) -> np.ndarray:
 def mean(week: np.ndarray, value: np.ndarray, n_weeks: int) -> np.ndarray:
     """The mean per week (CES is the mean of its 1–7 answers)."""
     keep = ~np.isnan(value) & _in_range(week, n_weeks)
-    sums = np.bincount(week[keep].astype(np.int64), weights=value[keep], minlength=n_weeks)[:n_weeks]
+    sums = np.bincount(week[keep], weights=value[keep], minlength=n_weeks)[:n_weeks]
     return _ratio(sums, _count(week, keep, n_weeks))
 
 
@@ -96,7 +96,7 @@ def median(week: np.ndarray, value: np.ndarray, n_weeks: int) -> np.ndarray:
     w, v = week[keep], value[keep]
     order = np.lexsort((v, w))
     w, v = w[order], v[order]
-    counts = np.bincount(w.astype(np.int64), minlength=n_weeks)[:n_weeks]
+    counts = np.bincount(w, minlength=n_weeks)[:n_weeks]
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     out = np.full(n_weeks, np.nan)
     has = counts > 0
