@@ -79,3 +79,33 @@ def test_cli_ask_json_and_batch_formats(sample_index: Settings, tmp_path: object
     assert set(rows[0]) == {"id", "answer", "answered", "sources"}
     assert isinstance(rows[0]["sources"][0], str)
     assert "not a {id, question}" in run.stderr
+
+
+def chunk(text: str, index: int, doc: str = "a.md", score: float = 0.9) -> Passage:
+    p = passage(text, doc, score)
+    p.id = f"{doc}:{index}"
+    p.meta["chunk"] = index
+    return p
+
+
+def test_a_sentence_cut_by_a_chunk_boundary_is_quoted_whole() -> None:
+    first = chunk("Lunch is at noon. Refund requests above 500 euros are approved by", 0)
+    second = chunk("are approved by the head of customer care within two days. Parking is free.", 1, score=0.8)
+    text = compose("Who approves large refund requests?", [first, second], [1, 1])
+    assert "Refund requests above 500 euros are approved by the head of customer care within two days. [1]" in text
+
+
+def test_a_neighbouring_chunk_completes_the_answer_and_a_list_follows_its_colon() -> None:
+    hit = chunk("Our team tracks these success metrics:\n- Adoption\n- Usage\n- Gross retention", 4)
+    after = chunk("- Value realisation\n\nThe office closes at six. Coffee is free.", 5, score=0.5)
+    text = compose("Which success metrics does the team track?", [hit], [1], [after])
+    for item in ("Adoption", "Usage", "Gross retention", "Value realisation"):
+        assert f"- {item} [1]" in text
+    assert "Coffee" not in text
+
+
+def test_a_two_part_question_gets_a_sentence_for_each_part() -> None:
+    p = passage("Churn alerts are posted in the #churn-review channel. The alert lists the account owner. "
+                "The alert also lists the renewal date. Salesforce must show the account type Former Customer.")
+    text = compose("In which channel do churn alerts arrive, and which account type must Salesforce show?", [p], [1])
+    assert "#churn-review" in text and "Former Customer" in text

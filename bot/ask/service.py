@@ -24,6 +24,8 @@ class Writer(Protocol):
 class Policy:
     max_sources: int = 3
     answer_passages: int = 4
+    # The best passages' neighbouring chunks are read too: answers run on past chunk boundaries.
+    widen_passages: int = 2
     # Below this cosine (e5-small) the best passage is about something else entirely.
     min_dense: float = 0.84
     # Across languages e5 similarities run lower (see the retriever's calibration), so is the floor.
@@ -117,5 +119,6 @@ class AskService:
             except Exception as exc:  # the model is optional: quoting still answers
                 log.warning("llm failed, answering extractively", extra={"error": type(exc).__name__})
         if not text:
-            text = compose(question, chosen, cites)
+            around = self.retriever.neighbours(chosen[: self.policy.widen_passages], query)
+            text = compose(question, chosen, cites, around)
         return Answer(question, text, True, sources, lang)

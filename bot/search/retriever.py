@@ -71,6 +71,7 @@ class Retriever:
         self._version: str | None = None
         self._ids: list[str] = []
         self._index: dict[str, int] = {}
+        self._at: dict[tuple[str, int], int] = {}
         self._checked = 0.0
         self._texts: list[str] = []
         self._metas: list[dict[str, Any]] = []
@@ -93,6 +94,7 @@ class Retriever:
             self._keyword = KeywordIndex(full, [str(m.get("lang", "en")) for m in metas])
             self._ids, self._texts, self._metas = ids, texts, metas
             self._index = {cid: i for i, cid in enumerate(ids)}
+            self._at = {(str(m.get("doc", m.get("path", ""))), int(m.get("chunk", -1))): i for i, m in enumerate(metas)}
             self._chunk_coll = [self.collection_of(m) for m in metas]
             self._masks = {}
             self._version = version
@@ -168,6 +170,28 @@ class Retriever:
             bonus = 0.0 if p.meta.get("lang") == qlang else t.cross_lang_bonus
             p.score = p.dense + bonus + weight * (p.keyword / scale)
         return sorted(found.values(), key=lambda p: -p.score)
+
+    def neighbours(self, passages: list[Passage], question: str, reach: int = 1) -> list[Passage]:
+        """The chunks just before and after the given ones in their documents, not among them.
+
+        An answer often runs on past a chunk boundary; these give the answerer the rest of it.
+        """
+        have = {p.id for p in passages}
+        want: list[int] = []
+        for p in passages:
+            chunk = int(p.meta.get("chunk", -1))
+            for step in range(-reach, reach + 1):
+                i = self._at.get((p.doc, chunk + step)) if step and chunk >= 0 else None
+                if i is not None and self._ids[i] not in have and i not in want:
+                    want.append(i)
+        if not want:
+            return []
+        dense = self._dense_for([self._ids[i] for i in want], self.embedder.query(question))
+        return [
+            Passage(self._ids[i], self._texts[i], self._metas[i], dense.get(self._ids[i], 0.0), 0.0,
+                    dense.get(self._ids[i], 0.0))
+            for i in want
+        ]
 
     def _dense_for(self, ids: list[str], qvec: Any) -> dict[str, float]:
         got = self.store.collection.get(ids=ids, include=["embeddings"])
