@@ -40,3 +40,12 @@ def test_an_unreachable_model_falls_back_to_quoting(sample_index: Settings) -> N
     k.writer.model.max_retries = 0  # type: ignore[union-attr]
     answer = k.ask.answer("How fast do we acknowledge a complaint?")
     assert answer.answered and "four business hours" in answer.text
+
+
+def test_when_the_model_finds_no_answer_in_the_passages_the_bot_abstains(
+    sample_index: Settings, fake_llm: FakeOpenAI,
+) -> None:
+    fake_llm.reply = "NO_ANSWER"
+    answer = llm_knowledge(sample_index, fake_llm.url).ask.answer("How fast do we acknowledge a complaint?")
+    assert not answer.answered and answer.sources == []
+    assert "won't guess" in answer.text

@@ -31,3 +31,7 @@ class Answer:
                 for s in self.sources
             ],
         }
+
+
+class NoAnswer(Exception):
+    """A reader (the LLM) found no answer in the passages: the bot abstains instead of quoting."""

@@ -12,6 +12,7 @@ from typing import Any
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
+from bot.ask.answer import NoAnswer
 from bot.search.retriever import Passage
 from bot.settings import Settings
 
@@ -70,6 +71,8 @@ class LLMWriter:
         ]
         reply = self.model.invoke(messages)
         text = str(reply.content).strip()
-        if not text or text.startswith("NO_ANSWER") or not check_citations(text, set(cites)):
+        if text.startswith("NO_ANSWER"):
+            raise NoAnswer
+        if not text or not check_citations(text, set(cites)):
             return None
         return text

@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from typing import Protocol
 
-from bot.ask.answer import Answer, Source
+from bot.ask.answer import Answer, NoAnswer, Source
 from bot.ask.extractive import compose
 from bot.search.retriever import Passage, Retriever
 from bot.text import detect_lang, stems
@@ -15,7 +15,8 @@ log = logging.getLogger(__name__)
 
 
 class Writer(Protocol):
-    """Writes an answer from numbered passages (the LLM path). Returns None to fall back to quoting."""
+    """Writes an answer from numbered passages (the LLM path). Returns None to fall back to quoting;
+    raises `NoAnswer` when the passages do not answer the question (the service then abstains)."""
 
     def write(self, question: str, passages: list[Passage], cites: list[int], lang: str) -> str | None: ...
 
@@ -91,6 +92,10 @@ class AskService:
             return False
         return not (not f["xling"] and f["coverage"] < p.min_coverage and f["dense"] < p.coverage_trusted_above)
 
+    def _abstain(self, question: str, lang: str) -> Answer:
+        contact = self.contact if lang == "en" else CONTACT_DE
+        return Answer(question, NO_ANSWER[lang].format(contact=contact), False, [], lang)
+
     def answer(
         self, question: str, history: tuple[str, ...] = (), allowed: frozenset[str] | None = None,
     ) -> Answer:
@@ -101,8 +106,7 @@ class AskService:
         passages = self.retriever.search(query, allowed) if question else []
         self.last_features = self.features(question, passages)
         if not passages or not self.covered(self.last_features):
-            contact = self.contact if lang == "en" else CONTACT_DE
-            return Answer(question, NO_ANSWER[lang].format(contact=contact), False, [], lang)
+            return self._abstain(question, lang)
         docs = rank_documents(passages)[: self.policy.max_sources]
         sources = [
             Source(g[0].path, str(g[0].meta.get("title", "")), str(g[0].meta.get("section", "")),
@@ -116,6 +120,8 @@ class AskService:
         if self.writer is not None:
             try:
                 text = self.writer.write(question, chosen, cites, lang)
+            except NoAnswer:
+                return self._abstain(question, lang)
             except Exception as exc:  # the model is optional: quoting still answers
                 log.warning("llm failed, answering extractively", extra={"error": type(exc).__name__})
         if not text:
