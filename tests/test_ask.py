@@ -109,3 +109,13 @@ def test_a_two_part_question_gets_a_sentence_for_each_part() -> None:
                 "The alert also lists the renewal date. Salesforce must show the account type Former Customer.")
     text = compose("In which channel do churn alerts arrive, and which account type must Salesforce show?", [p], [1])
     assert "#churn-review" in text and "Former Customer" in text
+
+
+def test_the_retriever_hands_out_the_chunks_next_to_a_passage(sample_index: Settings) -> None:
+    retriever = Knowledge(sample_index).ask.retriever
+    best = retriever.search("How quickly must a complaint be acknowledged?")[0]
+    around = retriever.neighbours([best])
+    chunk = int(best.meta["chunk"])
+    assert around and all(p.doc == best.doc for p in around)
+    assert {int(p.meta["chunk"]) for p in around} <= {chunk - 1, chunk + 1}
+    assert best.id not in {p.id for p in around}

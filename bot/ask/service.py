@@ -125,6 +125,6 @@ class AskService:
             except Exception as exc:  # the model is optional: quoting still answers
                 log.warning("llm failed, answering extractively", extra={"error": type(exc).__name__})
         if not text:
-            around = self.retriever.neighbours(chosen[: self.policy.widen_passages], query)
+            around = self.retriever.neighbours(chosen[: self.policy.widen_passages])
             text = compose(question, chosen, cites, around)
         return Answer(question, text, True, sources, lang)

@@ -171,27 +171,22 @@ class Retriever:
             p.score = p.dense + bonus + weight * (p.keyword / scale)
         return sorted(found.values(), key=lambda p: -p.score)
 
-    def neighbours(self, passages: list[Passage], question: str, reach: int = 1) -> list[Passage]:
+    def neighbours(self, passages: list[Passage], reach: int = 1) -> list[Passage]:
         """The chunks just before and after the given ones in their documents, not among them.
 
-        An answer often runs on past a chunk boundary; these give the answerer the rest of it.
+        An answer often runs on past a chunk boundary; these give the answerer the rest of it. They come
+        from the in-memory copy of the index (no vector store round trip) and carry no scores of their own.
         """
         have = {p.id for p in passages}
-        want: list[int] = []
+        out: list[Passage] = []
         for p in passages:
             chunk = int(p.meta.get("chunk", -1))
             for step in range(-reach, reach + 1):
                 i = self._at.get((p.doc, chunk + step)) if step and chunk >= 0 else None
-                if i is not None and self._ids[i] not in have and i not in want:
-                    want.append(i)
-        if not want:
-            return []
-        dense = self._dense_for([self._ids[i] for i in want], self.embedder.query(question))
-        return [
-            Passage(self._ids[i], self._texts[i], self._metas[i], dense.get(self._ids[i], 0.0), 0.0,
-                    dense.get(self._ids[i], 0.0))
-            for i in want
-        ]
+                if i is not None and self._ids[i] not in have:
+                    have.add(self._ids[i])
+                    out.append(Passage(self._ids[i], self._texts[i], self._metas[i], 0.0, 0.0))
+        return out
 
     def _dense_for(self, ids: list[str], qvec: Any) -> dict[str, float]:
         got = self.store.collection.get(ids=ids, include=["embeddings"])
