@@ -63,10 +63,23 @@ _SENT = re.compile(r"(?<=[.!?])[\"”“)]?\s+(?=[A-ZÄÖÜ0-9„\"“(*])|\n\s*
 _ORDINAL = re.compile(r"(?:^|\s)(?:\d{1,2}|[A-Za-z]|z\.B|bzw|ca|Nr|vgl|Dr|Prof|e\.g|i\.e|etc)\.$")
 
 
+def _heading_breaks(text: str) -> str:
+    """A heading line followed by text on the next line stands apart from it ("First response\nAcknowledge…")."""
+    lines = text.split("\n")
+    out = [
+        line + ("\n\n" if line.strip() and is_heading_like(line) and not _LIST_LINE.match(line) else "\n")
+        for line in lines[:-1]
+    ]
+    return "".join(out) + lines[-1]
+
+
+_LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
+
+
 def sentences(text: str) -> list[str]:
     """Split into sentences, keeping '16. März', 'z.B.' and list items whole."""
     out: list[str] = []
-    for part in (" ".join(p.split()) for p in _SENT.split(text)):
+    for part in (" ".join(p.split()) for p in _SENT.split(_heading_breaks(text))):
         if not part:
             continue
         if out and _ORDINAL.search(out[-1]):

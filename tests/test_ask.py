@@ -119,3 +119,8 @@ def test_the_retriever_hands_out_the_chunks_next_to_a_passage(sample_index: Sett
     assert around and all(p.doc == best.doc for p in around)
     assert {int(p.meta["chunk"]) for p in around} <= {chunk - 1, chunk + 1}
     assert best.id not in {p.id for p in around}
+
+
+def test_a_heading_line_is_not_glued_to_the_sentence_under_it() -> None:
+    assert sentences("First response\nAcknowledge every complaint within four hours. Name the owner.") == [
+        "First response", "Acknowledge every complaint within four hours.", "Name the owner."]
