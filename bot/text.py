@@ -57,6 +57,7 @@ def stems(text: str, langs: tuple[str, ...] = ("en", "de")) -> list[str]:
     return out
 
 
+LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
 _SENT = re.compile(r"(?<=[.!?])[\"”“)]?\s+(?=[A-ZÄÖÜ0-9„\"“(*])|\n\s*\n|\n(?=\s*(?:[-*•|]|#+|\d+[.)])\s)")
 
 
@@ -67,13 +68,10 @@ def _heading_breaks(text: str) -> str:
     """A heading line followed by text on the next line stands apart from it ("First response\nAcknowledge…")."""
     lines = text.split("\n")
     out = [
-        line + ("\n\n" if line.strip() and is_heading_like(line) and not _LIST_LINE.match(line) else "\n")
+        line + ("\n\n" if line.strip() and is_heading_line(line) else "\n")
         for line in lines[:-1]
     ]
     return "".join(out) + lines[-1]
-
-
-_LIST_LINE = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
 
 
 def sentences(text: str) -> list[str]:
@@ -93,3 +91,8 @@ def is_heading_like(sentence: str) -> bool:
     """A title, caption or credit line rather than a sentence that says something."""
     s = sentence.strip().lstrip("-*# ").strip()
     return not s.endswith((".", "!", "?", ":", "…", '"', "“", ")")) and len(s.split()) < 9
+
+
+def is_heading_line(text: str) -> bool:
+    """Heading-like and not a list item ("- Value realisation" is content, however short)."""
+    return not LIST_ITEM.match(text) and is_heading_like(text)

@@ -17,12 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.search.retriever import Passage
-from bot.text import is_heading_like, sentences, stems
+from bot.text import LIST_ITEM, is_heading_line, sentences, stems
 
 MAX_UNITS = 6.0
 MAX_CHARS = 1000
 TERMINAL = (".", "!", "?", ":", "…", '"', "“", "”", ")", "`")
-LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
 RANK_PRIOR = (0.6, 0.45, 0.35, 0.25, 0.2)
 # A neighbouring chunk that was not retrieved itself counts a little less than the one it follows.
 NEIGHBOUR_DROP = 0.2
@@ -41,9 +40,12 @@ class Span:
     """Consecutive chunks of one document joined into one text."""
 
     cite: int
-    prior: float
     text: str
     parts: list[tuple[str, float]]
+
+    @property
+    def prior(self) -> float:
+        return max(p for _, p in self.parts)
 
     def prior_of(self, sentence: str) -> float:
         """A sentence counts with the prior of the best chunk that holds (the start or end of) it."""
@@ -118,7 +120,7 @@ def _span(run: list[Passage], cite: int, prior: dict[str, float]) -> Span:
             near = [x for x in own[max(0, k - 1) : k + 2] if x is not None]
             mine = max(NEIGHBOUR_FLOOR, max(near, default=0.0) - NEIGHBOUR_DROP)
         parts.append((q.text, mine))
-    return Span(cite, max(p for _, p in parts), text, parts)
+    return Span(cite, text, parts)
 
 
 def _cut(sentence: str, pos: int, count: int) -> bool:
@@ -130,7 +132,7 @@ def _cut(sentence: str, pos: int, count: int) -> bool:
 
 def _heading(text: str, sentence: str) -> bool:
     """A heading, caption or credit: heading-like and on a line of its own (list items never are)."""
-    if LIST_ITEM.match(sentence) or not is_heading_like(sentence):
+    if not is_heading_line(sentence):
         return False
     at = text.find(sentence[:30])
     return at <= 0 or text[at - 1] == "\n" or text[:at].rstrip(" ").endswith("\n")
