@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from teams_connector import Connector
+from teams_connector import Connector, serving
 
 from bot.app import Services, build_services
 from bot.settings import Settings
@@ -27,14 +27,8 @@ FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / 
 
 @pytest.fixture
 async def connector() -> AsyncIterator[Connector]:
-    rec = Connector()
-    app = web.Application()
-    app.router.add_route("*", "/v3/conversations/{tail:.*}", rec.handle)
-    server = TestServer(app, host="127.0.0.1")
-    await server.start_server()
-    rec.url = str(server.make_url("/")).rstrip("/") + "/"
-    yield rec
-    await server.close()
+    async with serving() as rec:
+        yield rec
 
 
 @pytest.fixture

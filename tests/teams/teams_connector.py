@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 
 @dataclass
@@ -34,3 +37,18 @@ class Connector:
 
     def updates(self) -> list[tuple[str, dict[str, Any]]]:
         return [(p, b) for m, p, b in self.calls if m == "PUT"]
+
+
+@asynccontextmanager
+async def serving() -> AsyncIterator[Connector]:
+    """A fake connector listening on 127.0.0.1 for the duration of the block (its `url` set)."""
+    rec = Connector()
+    app = web.Application()
+    app.router.add_route("*", "/v3/conversations/{tail:.*}", rec.handle)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    rec.url = str(server.make_url("/")).rstrip("/") + "/"
+    try:
+        yield rec
+    finally:
+        await server.close()

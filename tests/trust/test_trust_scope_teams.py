@@ -11,7 +11,7 @@ from typing import Any, cast
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from teams_connector import Connector
+from teams_connector import Connector, serving
 from trust_kit import LEAD_CHANNEL_TEAMS, LEAD_USER_TEAMS, SECRET_QUESTION, leaks, scoped_settings
 
 from bot.app import build_services
@@ -30,16 +30,9 @@ def scoped_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 @pytest.fixture
 async def teams(scoped_index: Settings, tmp_path: Path) -> AsyncIterator[tuple[Client, Connector]]:
-    rec = Connector()
-    app = web.Application()
-    app.router.add_route("*", "/v3/conversations/{tail:.*}", rec.handle)
-    server = TestServer(app, host="127.0.0.1")
-    await server.start_server()
-    rec.url = str(server.make_url("/")).rstrip("/") + "/"
     services = build_services(scoped_index.model_copy(update={"database_url": f"sqlite:///{tmp_path / 't.db'}"}))
-    async with TestClient(TestServer(build_app(services), host="127.0.0.1")) as client:
+    async with serving() as rec, TestClient(TestServer(build_app(services), host="127.0.0.1")) as client:
         yield client, rec
-    await server.close()
 
 
 def activity(rec: Connector, name: str, **changes: Any) -> dict[str, Any]:
