@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +26,9 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+
+from topology import PG_ADMIN, create_database, drop_database  # noqa: E402
 
 from bot.core.model import Conversation  # noqa: E402
 from bot.db.engine import Database  # noqa: E402
@@ -37,33 +39,16 @@ from bot.kpi.weeks import label, week_of  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.slack.fake_api import FakeSlackAPI  # noqa: E402
 
-PG = os.environ.get("CXBOT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+PG = PG_ADMIN
 ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney")
 START = datetime(2026, 1, 4, 12, 0, tzinfo=UTC)  # Sunday of 2026-W01: the first digests are due in W02
 TITLE = re.compile(r"CX digest · week (\d{4}-W\d{2})")
 
 
-def fresh_database(admin_url: str) -> str:
-    """A new empty database on the same server (so parallel test runs cannot collide)."""
-    name = f"cxbot_digest_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as c:
-        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return admin_url.rsplit("/", 1)[0] + "/" + name
-
-
-def drop_database(admin_url: str, url: str) -> None:
-    engine = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with engine.connect() as c:
-        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
-    engine.dispose()
-
-
 async def run(subs: int = 20, weeks: int = 52, replicas: int = 3, week_seconds: float = 3.0,
               kills: int = 4, admin_url: str = PG, seed: int = 1, warmup: float = 30.0, log=print) -> dict[str, object]:  # type: ignore[no-untyped-def]
     rng = random.Random(seed)
-    url = fresh_database(admin_url)
+    url = create_database("cxbot_digest", admin_url)
     data = Path(tempfile.mkdtemp(prefix="cxbot-eo-"))
     fake = FakeSlackAPI()
     await fake.start()
@@ -138,7 +123,7 @@ async def run(subs: int = 20, weeks: int = 52, replicas: int = 3, week_seconds: 
             except subprocess.TimeoutExpired:
                 p.kill()
         await fake.stop()
-        drop_database(admin_url, url)
+        drop_database(url, admin_url)
 
 
 def _posted(fake: FakeSlackAPI) -> list[tuple[str, str]]:

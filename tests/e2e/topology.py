@@ -124,23 +124,23 @@ class Chroma(Proc):
                    timeout, self.proc, self.log)
 
 
-def create_database(prefix: str = "cxbot_scaleout") -> str:
-    """A fresh, dedicated PostgreSQL database; returns its URL."""
+def create_database(prefix: str = "cxbot_scaleout", admin_url: str = PG_ADMIN) -> str:
+    """A fresh, dedicated database on the server of `admin_url` (parallel runs cannot collide); its URL."""
     import sqlalchemy
 
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    engine = sqlalchemy.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    engine = sqlalchemy.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(sqlalchemy.text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
-    return PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+    return admin_url.rsplit("/", 1)[0] + "/" + name
 
 
-def drop_database(url: str) -> None:
+def drop_database(url: str, admin_url: str = PG_ADMIN) -> None:
     import sqlalchemy
 
     name = url.rsplit("/", 1)[1]
-    engine = sqlalchemy.create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    engine = sqlalchemy.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
         conn.execute(sqlalchemy.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     engine.dispose()
