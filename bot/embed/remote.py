@@ -32,6 +32,9 @@ class OpenAIEmbedder:
     def passages(self, texts: list[str]) -> Vectors:
         return self._norm(self._client.embed_documents(texts))
 
+    def words(self, words: list[str]) -> Vectors:
+        return self.passages(words)
+
     def query(self, text: str) -> Vectors:
         vec: Vectors = self._norm([self._client.embed_query(text)])[0]
         return vec

@@ -20,6 +20,7 @@ import numpy as np
 from bot.embed.base import Embedder
 from bot.ingest.loaders import SUPPORTED, LoadError, load
 from bot.ingest.split import Chunk, split
+from bot.search.lexicon import vocabulary
 from bot.search.store import KnowledgeStore
 from bot.trust.collections import DEFAULT
 
@@ -89,6 +90,10 @@ def walk(roots: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
 
 
 Progress = Callable[[int], None]
+
+
+# Words are short: many go into one embedding call.
+WORD_BATCH = 256
 
 
 class Indexer:
@@ -174,9 +179,39 @@ class Indexer:
         for key in sorted(gone):
             self.store.delete_doc(key)
             summary.removed += 1
-        if prepared or gone or self.retagged:
+        planned = sum(len(c) for _, _, c, _ in prepared)
+        words_changed = self.sync_words(
+            (lambda n: on_planned(planned + n)) if on_planned else None, on_progress,
+        )
+        if prepared or gone or self.retagged or words_changed:
             self.store.bump_version()
         return summary
+
+    def sync_words(
+        self, on_planned: Callable[[int], None] | None = None, on_progress: Progress | None = None,
+    ) -> bool:
+        """Bring the cross-language word bridge up to date with the index: new words embedded, gone ones dropped.
+
+        Runs on every ingest (an interrupted run left it behind, an older index never had it); an
+        unchanged index costs one read of its texts and no embedding.
+        """
+        _, texts, metas = self.store.all_chunks()
+        want = vocabulary(
+            (f"{m.get('title', '')} {t}" for t, m in zip(texts, metas, strict=True)),
+            (str(m.get("lang", "en")) for m in metas),
+        )
+        have = self.store.word_ids()
+        new, gone = sorted(want - have), sorted(have - want)
+        if on_planned and new:
+            on_planned(len(new))
+        for i in range(0, len(new), WORD_BATCH):
+            part = new[i : i + WORD_BATCH]
+            self.store.put_words(part, self.embedder.words([w.partition(":")[2] for w in part]))
+            if on_progress:
+                on_progress(len(part))
+        if gone:
+            self.store.drop_words(gone)
+        return bool(new or gone)
 
     def _write(
         self, path: Path, digest: str, chunks: list[Chunk], url: str, on_progress: Progress | None

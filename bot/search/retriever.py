@@ -1,7 +1,9 @@
 """Hybrid retrieval: dense vectors from Chroma fused with BM25 keywords, ranked per chunk and document.
 
 Keyword evidence counts fully only between a question and a chunk of the same language: across
-languages the shared words are mostly names and acronyms, which pull the wrong articles up.
+languages the shared words are mostly names and acronyms, which pull the wrong articles up. For
+chunks of the other language the question's words are translated first, through the word bridge
+(`bot.search.lexicon`), and those translations are searched as keywords in their own right.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from bot.embed.base import Embedder
 from bot.search.keyword import KeywordIndex
+from bot.search.lexicon import Lexicon
 from bot.search.store import KnowledgeStore
 from bot.text import detect_lang
 from bot.trust.collections import DEFAULT, Collections
@@ -32,6 +36,7 @@ class Passage:
     dense: float
     keyword: float
     score: float = 0.0
+    bridged: float = 0.0
 
     @property
     def path(self) -> str:
@@ -50,6 +55,9 @@ class Tuning:
     cross_lang_keyword: float = 0.25
     keyword_floor: float = 8.0
     cross_lang_bonus: float = 0.03
+    # Weight of the translated question words' keyword evidence in the other language's chunks,
+    # relative to keyword_weight.
+    bridged_keyword: float = 0.7
     # Scoped searches over-fetch dense hits and drop invisible ones (a Chroma `where` filter costs
     # ~350 ms at 100k chunks); below this share of visible chunks they use the filter instead.
     post_filter_min_share: float = 0.2
@@ -76,6 +84,8 @@ class Retriever:
         self._texts: list[str] = []
         self._metas: list[dict[str, Any]] = []
         self._keyword = KeywordIndex([], [])
+        self._langs: Any = np.zeros(0, dtype=object)
+        self.lexicon = Lexicon([], np.zeros((0, 0), dtype=np.float32), embedder.words)
 
     def refresh(self) -> None:
         """Reload the keyword index when an ingest changed the collection (looked up at most once a second)."""
@@ -96,6 +106,9 @@ class Retriever:
             self._index = {cid: i for i, cid in enumerate(ids)}
             self._at = {(str(m.get("doc", m.get("path", ""))), int(m.get("chunk", -1))): i for i, m in enumerate(metas)}
             self._chunk_coll = [self.collection_of(m) for m in metas]
+            self._langs = np.array([str(m.get("lang", "en")) for m in metas], dtype=object)
+            word_ids, word_vectors = self.store.all_words()
+            self.lexicon = Lexicon(word_ids, word_vectors, self.embedder.words)
             self._masks = {}
             self._version = version
 
@@ -148,28 +161,58 @@ class Retriever:
         qlang = detect_lang(question)
         qvec = self.embedder.query(question)
         found: dict[str, Passage] = {p.id: p for p in self._dense(qvec, allowed, mask)}
-        kw = self._keyword.scores(question)
-        if kw.size and mask is not None and mask.size == kw.size:
-            kw = np.where(mask, kw, 0.0)
-        if kw.size:
-            top = np.argsort(-kw)[: t.keyword_k]
-            missing = [self._ids[i] for i in top if kw[i] > 0 and self._ids[i] not in found]
-            if missing:
-                dense = self._dense_for(missing, qvec)
-                for i in top:
-                    cid = self._ids[i]
-                    if cid in dense:
-                        found[cid] = Passage(cid, self._texts[i], self._metas[i], dense[cid], 0.0)
-            for p in found.values():
-                i = self._index.get(p.id)
-                p.keyword = float(kw[i]) if i is not None else 0.0
-        top_kw = max((p.keyword for p in found.values()), default=0.0)
-        scale = max(top_kw, t.keyword_floor)
+        kw = self._visible(self._keyword.scores(question), mask)
+        bridged = self._visible(self._bridged(question, qlang), mask)
+        for scores in (kw, bridged):
+            self._add_keyword_hits(found, scores, qvec)
         for p in found.values():
-            weight = t.keyword_weight if p.meta.get("lang") == qlang else t.keyword_weight * t.cross_lang_keyword
-            bonus = 0.0 if p.meta.get("lang") == qlang else t.cross_lang_bonus
-            p.score = p.dense + bonus + weight * (p.keyword / scale)
+            i = self._index.get(p.id)
+            p.keyword = float(kw[i]) if i is not None and kw.size else 0.0
+            p.bridged = float(bridged[i]) if i is not None and bridged.size else 0.0
+        scale = max(max((p.keyword for p in found.values()), default=0.0), t.keyword_floor)
+        bridged_scale = max(max((p.bridged for p in found.values()), default=0.0), t.keyword_floor)
+        for p in found.values():
+            if p.meta.get("lang") == qlang:
+                p.score = p.dense + t.keyword_weight * (p.keyword / scale)
+            else:
+                p.score = (
+                    p.dense + t.cross_lang_bonus
+                    + t.keyword_weight * t.cross_lang_keyword * (p.keyword / scale)
+                    + t.keyword_weight * t.bridged_keyword * (p.bridged / bridged_scale)
+                )
         return sorted(found.values(), key=lambda p: -p.score)
+
+    def bridge(self, question: str, lang: str) -> list[str]:
+        """The question's words translated into `lang` (empty for the question's own language)."""
+        return [] if lang == detect_lang(question) else self.lexicon.bridge(question, lang)
+
+    def _bridged(self, question: str, qlang: str) -> npt.NDArray[np.float32]:
+        """Keyword scores of the question's translated words, in the chunks of the other languages."""
+        out = np.zeros(self._keyword.size, dtype=np.float32)
+        for lang in self.lexicon.languages() - {qlang}:
+            words = self.lexicon.bridge(question, lang)
+            if words:
+                out = np.maximum(out, np.where(self._langs == lang, self._keyword.scores(" ".join(words)), 0.0))
+        return out
+
+    @staticmethod
+    def _visible(scores: npt.NDArray[np.float32], mask: Any) -> npt.NDArray[np.float32]:
+        if scores.size and mask is not None and mask.size == scores.size:
+            return np.where(mask, scores, 0.0).astype(np.float32)
+        return scores
+
+    def _add_keyword_hits(self, found: dict[str, Passage], scores: npt.NDArray[np.float32], qvec: Any) -> None:
+        """The best keyword matches join the dense candidates (with their dense score looked up)."""
+        if not scores.size:
+            return
+        top = np.argsort(-scores)[: self.tuning.keyword_k]
+        missing = [self._ids[i] for i in top if scores[i] > 0 and self._ids[i] not in found]
+        if missing:
+            dense = self._dense_for(missing, qvec)
+            for i in top:
+                cid = self._ids[i]
+                if cid in dense:
+                    found[cid] = Passage(cid, self._texts[i], self._metas[i], dense[cid], 0.0)
 
     def neighbours(self, passages: list[Passage], reach: int = 1) -> list[Passage]:
         """The chunks just before and after the given ones in their documents, not among them.

@@ -71,6 +71,7 @@ class KnowledgeStore:
         self.client = client if client is not None else open_client(settings)
         self.name = settings.collection
         self._collection: Any = None
+        self._words: Any = None
 
     @property
     def collection(self) -> Any:
@@ -81,6 +82,47 @@ class KnowledgeStore:
                 configuration={"hnsw": {"space": "cosine"}},
             )
         return self._collection
+
+    @property
+    def words(self) -> Any:
+        """The index's vocabulary with a vector per word (see `bot.search.lexicon`), beside the chunks."""
+        if self._words is None:
+            self._words = self.client.get_or_create_collection(
+                f"{self.name}-words", embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
+            )
+        return self._words
+
+    def word_ids(self) -> set[str]:
+        out: set[str] = set()
+        offset, page = 0, 5000
+        while True:
+            got = self.words.get(include=[], limit=page, offset=offset)
+            out.update(got["ids"])
+            if len(got["ids"]) < page:
+                return out
+            offset += page
+
+    def put_words(self, ids: list[str], vectors: Vectors) -> None:
+        for i in range(0, len(ids), 1000):
+            self.words.upsert(ids=ids[i : i + 1000], embeddings=vectors[i : i + 1000].tolist())
+
+    def drop_words(self, ids: list[str]) -> None:
+        for i in range(0, len(ids), 1000):
+            self.words.delete(ids=ids[i : i + 1000])
+
+    def all_words(self) -> tuple[list[str], Vectors]:
+        ids: list[str] = []
+        vecs: list[Any] = []
+        offset, page = 0, 5000
+        while True:
+            got = self.words.get(include=["embeddings"], limit=page, offset=offset)
+            ids.extend(got["ids"])
+            if len(got["ids"]):
+                vecs.append(np.asarray(got["embeddings"], dtype=np.float32))
+            if len(got["ids"]) < page:
+                break
+            offset += page
+        return ids, (np.concatenate(vecs) if vecs else np.zeros((0, 0), dtype=np.float32))
 
     def count(self) -> int:
         return int(self.collection.count())
