@@ -84,7 +84,7 @@ class Retriever:
         self._texts: list[str] = []
         self._metas: list[dict[str, Any]] = []
         self._keyword = KeywordIndex([], [])
-        self._langs: Any = np.zeros(0, dtype=object)
+        self._in_lang: dict[str, Any] = {}
         self.lexicon = Lexicon([], np.zeros((0, 0), dtype=np.float32), embedder.words)
 
     def refresh(self) -> None:
@@ -106,7 +106,8 @@ class Retriever:
             self._index = {cid: i for i, cid in enumerate(ids)}
             self._at = {(str(m.get("doc", m.get("path", ""))), int(m.get("chunk", -1))): i for i, m in enumerate(metas)}
             self._chunk_coll = [self.collection_of(m) for m in metas]
-            self._langs = np.array([str(m.get("lang", "en")) for m in metas], dtype=object)
+            langs = np.array([str(m.get("lang", "en")) for m in metas], dtype=object)
+            self._in_lang = {lang: langs == lang for lang in set(langs.tolist())}
             word_ids, word_vectors = self.store.all_words()
             self.lexicon = Lexicon(word_ids, word_vectors, self.embedder.words)
             self._masks = {}
@@ -191,8 +192,8 @@ class Retriever:
         out = np.zeros(self._keyword.size, dtype=np.float32)
         for lang in self.lexicon.languages() - {qlang}:
             words = self.lexicon.bridge(question, lang)
-            if words:
-                out = np.maximum(out, np.where(self._langs == lang, self._keyword.scores(" ".join(words)), 0.0))
+            if words and lang in self._in_lang:
+                out = np.maximum(out, np.where(self._in_lang[lang], self._keyword.scores(" ".join(words)), 0.0))
         return out
 
     @staticmethod
