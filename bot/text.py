@@ -57,7 +57,9 @@ def stems(text: str, langs: tuple[str, ...] = ("en", "de")) -> list[str]:
     return out
 
 
-LIST_ITEM = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s")
+# "1. Step" and "2) Step" are list items; "17. Mai 22" (a German date) is not.
+_MONTH = r"(?:Jan|Feb|Mär|Mar|Apr|Mai|May|Jun|Jul|Aug|Sep|Okt|Oct|Nov|Dez|Dec)[a-zä]*\.?(?:\s|$)"
+LIST_ITEM = re.compile(rf"^\s*(?:[-*•]|\d+\)|\d+\.(?!\s+{_MONTH}))\s")
 _SENT = re.compile(r"(?<=[.!?])[\"”“)]?\s+(?=[A-ZÄÖÜ0-9„\"“(*])|\n\s*\n|\n(?=\s*(?:[-*•|]|#+|\d+[.)])\s)")
 
 
