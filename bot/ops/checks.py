@@ -145,7 +145,11 @@ def check_chroma(s: Settings) -> list[Finding]:
     count = store.count()
     if count == 0:
         return [Finding("chroma", "fail", f"collection {s.collection!r} is empty", "run `cxbot ingest`")]
-    return [Finding("chroma", "ok", f"{where} reachable, {count} chunks indexed")]
+    found = [Finding("chroma", "ok", f"{where} reachable, {count} chunks indexed")]
+    if f"{s.collection}-words" not in names or store.words.count() == 0:
+        found.append(Finding("chroma", "warn", "no word bridge beside the chunks: cross-language answers are weaker",
+                             "run `cxbot ingest` once (it embeds the index's words; unchanged documents are not re-embedded)"))
+    return found
 
 
 def check_embedder(s: Settings) -> list[Finding]:

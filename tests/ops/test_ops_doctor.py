@@ -80,6 +80,13 @@ def test_chroma_must_be_reachable_and_indexed(
     assert "cxbot ingest" in empty[0].fix
     shutil.copytree(sample_index.data_dir / "chroma", tmp_path / "data" / "chroma", dirs_exist_ok=True)
     assert statuses(check_chroma(settings_factory())) == ["ok"]
+    # An index from before the word bridge: answers work, the doctor says how to get the bridge.
+    from bot.search.store import KnowledgeStore
+
+    store = KnowledgeStore(settings_factory())
+    store.drop_words(sorted(store.word_ids()))
+    older = check_chroma(settings_factory())
+    assert statuses(older) == ["ok", "warn"] and "cxbot ingest" in older[1].fix
 
 
 def test_embedder_loads(settings: Settings) -> None:
