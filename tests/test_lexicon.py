@@ -111,3 +111,16 @@ def test_bridged_words_choose_the_sentence_that_no_question_word_matches(lexicon
     without = [s for _, s in select(question, [passage], [1])]
     assert any("Vertrag zur Vertraulichkeit" in s for s in with_bridge)
     assert not any("Vertrag zur Vertraulichkeit" in s for s in without)
+
+
+def test_question_words_are_never_written_to_disk(settings: Settings, tmp_path: Path) -> None:
+    docs = tmp_path / "kb"
+    docs.mkdir()
+    (docs / "vertrag.md").write_text("# Verträge\n\nJedes Mitglied unterschreibt den Vertrag vor dem Start.\n")
+    k = Knowledge(settings)
+    k.indexer().run([docs])
+    cache = k.embedder._db  # type: ignore[attr-defined]
+    before = cache.execute("SELECT count(*) FROM emb").fetchone()[0]
+    k.ask.answer("Does the zorblaxian quindle contract cover every member?")
+    assert "zorblaxian" in k.retriever.lexicon._asked  # it was embedded, in memory
+    assert cache.execute("SELECT count(*) FROM emb").fetchone()[0] == before

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -40,13 +39,7 @@ class CachedEmbedder:
         return f"{self.name}:{text_hash(text)}"
 
     def passages(self, texts: list[str]) -> Vectors:
-        return self._cached(texts, "", self.inner.passages)
-
-    def words(self, words: list[str]) -> Vectors:
-        return self._cached(words, "word:", self.inner.words)
-
-    def _cached(self, texts: list[str], kind: str, embed: Callable[[list[str]], Vectors]) -> Vectors:
-        keys = [kind + self._key(t) for t in texts]
+        keys = [self._key(t) for t in texts]
         found: dict[str, bytes] = {}
         for i in range(0, len(keys), 500):
             part = keys[i : i + 500]
@@ -55,7 +48,7 @@ class CachedEmbedder:
         missing = [i for i, k in enumerate(keys) if k not in found]
         if missing:
             with self._model_lock:
-                fresh = embed([texts[i] for i in missing])
+                fresh = self.inner.passages([texts[i] for i in missing])
             self.computed += len(missing)
             rows = [(keys[i], fresh[j].astype(np.float32).tobytes()) for j, i in enumerate(missing)]
             with self._db:
@@ -64,6 +57,12 @@ class CachedEmbedder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.stack([np.frombuffer(found[k], dtype=np.float32) for k in keys])
+
+    def words(self, words: list[str]) -> Vectors:
+        """Not cached on disk: question words pass here too, and nothing a user asked is written down.
+        The index's own words are kept in the vector store (see `bot.search.lexicon`)."""
+        with self._model_lock:
+            return self.inner.words(words)
 
     def query(self, text: str) -> Vectors:
         """Query vectors are kept in memory (last 2,048): people ask the same things again."""
