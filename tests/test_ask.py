@@ -100,7 +100,8 @@ def test_a_neighbouring_chunk_completes_the_answer_and_a_list_follows_its_colon(
     after = chunk("- Value realisation\n\nThe office closes at six. Coffee is free.", 5, score=0.5)
     text = compose("Which success metrics does the team track?", [hit], [1], [after])
     for item in ("Adoption", "Usage", "Gross retention", "Value realisation"):
-        assert f"- {item} [1]" in text
+        assert f"\n- {item} [1]" in text  # a line of its own, as in the document
+    assert text.startswith("Our team tracks these success metrics: [1]\n- ")
     assert "Coffee" not in text
 
 

@@ -206,6 +206,16 @@ def compose(
     question: str, passages: Sequence[Passage], cites: Sequence[int], extra: Sequence[Passage] = (),
     bridged: Sequence[str] = (),
 ) -> str:
-    """Quoted sentences with their citation; `[n]` written inside a document is dropped (not ours)."""
-    picked = select(question, passages, cites, extra, bridged)
-    return " ".join(f"{FAKE_CITATION.sub('', sent)} [{cite}]" for cite, sent in picked)
+    """Quoted sentences with their citation; `[n]` written inside a document is dropped (not ours).
+
+    Sentences run on as a paragraph; list items stand on lines of their own, as in the document.
+    """
+    out: list[str] = []
+    after_item = False
+    for cite, sent in select(question, passages, cites, extra, bridged):
+        item = bool(LIST_ITEM.match(sent))
+        if out:
+            out.append("\n" if item or after_item else " ")
+        out.append(f"{FAKE_CITATION.sub('', sent)} [{cite}]")
+        after_item = item
+    return "".join(out)
