@@ -27,6 +27,8 @@ THRESHOLD = 0.93
 # Words kept per language, most widespread first: bounds the embedding work on large indexes.
 MAX_WORDS = 30_000
 ASKED_KEPT = 4096
+# Question words the index does not know are embedded at question time; at most this many.
+MAX_UNKNOWN = 5
 _SHAPE = re.compile(r"^[^\W\d_]{3,}(?:-[^\W\d_]+)*$")
 
 
@@ -83,6 +85,9 @@ class Lexicon:
         with self._lock:
             asked = {w: self._asked[w] for w in todo if w in self._asked}
         unknown = [w for w in todo if w not in self._known and w not in asked]
+        if len(unknown) > MAX_UNKNOWN:  # each costs an embedding (~6 ms): the longest words say most
+            unknown = sorted(unknown, key=len, reverse=True)[:MAX_UNKNOWN]
+            todo = [w for w in todo if w in self._known or w in asked or w in unknown]
         if unknown:
             asked.update(zip(unknown, self._embed(unknown), strict=True))
             with self._lock:
