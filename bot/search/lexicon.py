@@ -88,6 +88,8 @@ class Lexicon:
         if len(unknown) > MAX_UNKNOWN:  # each costs an embedding (~6 ms): the longest words say most
             unknown = sorted(unknown, key=len, reverse=True)[:MAX_UNKNOWN]
             todo = [w for w in todo if w in self._known or w in asked or w in unknown]
+            if not todo:
+                return []
         if unknown:
             asked.update(zip(unknown, self._embed(unknown), strict=True))
             with self._lock:
