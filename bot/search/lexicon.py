@@ -68,9 +68,6 @@ class Lexicon:
         self._lock = threading.Lock()
         self._members = {lang: set(ws) for lang, ws in self._words.items()}
 
-    def __len__(self) -> int:
-        return sum(len(ws) for ws in self._words.values())
-
     def languages(self) -> set[str]:
         return set(self._words)
 

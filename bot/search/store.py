@@ -8,6 +8,7 @@ so an interrupted ingest can be recognised and completed.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlparse
@@ -19,6 +20,17 @@ from chromadb.errors import NotFoundError
 
 from bot.embed.base import Vectors
 from bot.settings import Settings
+
+
+def _pages(collection: Any, include: list[str], page: int = 5000) -> Iterator[Any]:
+    """A collection's records a page at a time, each page one `get` result."""
+    offset = 0
+    while True:
+        got = collection.get(include=include, limit=page, offset=offset)
+        yield got
+        if len(got["ids"]) < page:
+            return
+        offset += page
 
 
 class StoreUnavailable(Exception):
@@ -73,34 +85,26 @@ class KnowledgeStore:
         self._collection: Any = None
         self._words: Any = None
 
+    def _open(self, name: str) -> Any:
+        return self.client.get_or_create_collection(
+            name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
+        )
+
     @property
     def collection(self) -> Any:
         if self._collection is None:
-            self._collection = self.client.get_or_create_collection(
-                self.name,
-                embedding_function=None,
-                configuration={"hnsw": {"space": "cosine"}},
-            )
+            self._collection = self._open(self.name)
         return self._collection
 
     @property
     def words(self) -> Any:
         """The index's vocabulary with a vector per word (see `bot.search.lexicon`), beside the chunks."""
         if self._words is None:
-            self._words = self.client.get_or_create_collection(
-                f"{self.name}-words", embedding_function=None, configuration={"hnsw": {"space": "cosine"}},
-            )
+            self._words = self._open(f"{self.name}-words")
         return self._words
 
     def word_ids(self) -> set[str]:
-        out: set[str] = set()
-        offset, page = 0, 5000
-        while True:
-            got = self.words.get(include=[], limit=page, offset=offset)
-            out.update(got["ids"])
-            if len(got["ids"]) < page:
-                return out
-            offset += page
+        return {i for got in _pages(self.words, []) for i in got["ids"]}
 
     def put_words(self, ids: list[str], vectors: Vectors) -> None:
         for i in range(0, len(ids), 1000):
@@ -115,15 +119,10 @@ class KnowledgeStore:
         vecs: list[Any] = []
         # Small pages: Chroma's reads of vectors cost far more memory than the vectors (5,000 words in
         # one page: +120 MB peak for `cxbot ask`; in pages of 1,000: +50 MB).
-        offset, page = 0, 1000
-        while True:
-            got = self.words.get(include=["embeddings"], limit=page, offset=offset)
+        for got in _pages(self.words, ["embeddings"], page=1000):
             ids.extend(got["ids"])
             if len(got["ids"]):
                 vecs.append(np.asarray(got["embeddings"], dtype=np.float32))
-            if len(got["ids"]) < page:
-                break
-            offset += page
         return ids, (np.concatenate(vecs) if vecs else np.zeros((0, 0), dtype=np.float32))
 
     def count(self) -> int:
@@ -143,11 +142,8 @@ class KnowledgeStore:
     def doc_states(self) -> dict[str, DocState]:
         states: dict[str, tuple[str, int, int]] = {}
         collections: dict[str, str] = {}
-        offset, page = 0, 5000
-        while True:
-            got = self.collection.get(include=["metadatas"], limit=page, offset=offset)
-            metas = got["metadatas"] or []
-            for meta in metas:
+        for got in _pages(self.collection, ["metadatas"]):
+            for meta in got["metadatas"] or []:
                 key = str(meta["doc"])
                 h, n, seen = states.get(key, (str(meta["doc_hash"]), int(meta["doc_chunks"]), 0))
                 if h != meta["doc_hash"]:  # leftovers of an older version: never complete
@@ -157,9 +153,6 @@ class KnowledgeStore:
                     collections[key] = ""  # mixed tags: re-tag
                 else:
                     collections.setdefault(key, str(meta.get("collection", "default")))
-            if len(metas) < page:
-                break
-            offset += page
         return {k: DocState(h, n, s, collections.get(k, "default")) for k, (h, n, s) in states.items()}
 
     def retag(self, key: str, collection: str) -> None:
@@ -190,15 +183,10 @@ class KnowledgeStore:
         ids: list[str] = []
         docs: list[str] = []
         metas: list[dict[str, Any]] = []
-        offset, page = 0, 5000
-        while True:
-            got = self.collection.get(include=["documents", "metadatas"], limit=page, offset=offset)
+        for got in _pages(self.collection, ["documents", "metadatas"]):
             ids.extend(got["ids"])
             docs.extend(got["documents"] or [])
             metas.extend(dict(m) for m in (got["metadatas"] or []))
-            if len(got["ids"]) < page:
-                break
-            offset += page
         return ids, docs, metas
 
     def query(self, vector: Vectors, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
