@@ -169,8 +169,7 @@ class Retriever:
         found: dict[str, Passage] = {p.id: p for p in self._dense(qvec, allowed, mask)}
         kw = self._visible(self._keyword.scores(question), mask)
         bridged = self._visible(self._bridged(question, qlang), mask)
-        for scores in (kw, bridged):
-            self._add_keyword_hits(found, scores, qvec)
+        self._add_keyword_hits(found, (kw, bridged), qvec)
         for p in found.values():
             i = self._index.get(p.id)
             p.keyword = float(kw[i]) if i is not None and kw.size else 0.0
@@ -207,16 +206,19 @@ class Retriever:
             return np.where(mask, scores, 0.0).astype(np.float32)
         return scores
 
-    def _add_keyword_hits(self, found: dict[str, Passage], scores: npt.NDArray[np.float32], qvec: Any) -> None:
-        """The best keyword matches join the dense candidates (with their dense score looked up)."""
-        if not scores.size:
-            return
-        top = np.argsort(-scores)[: self.tuning.keyword_k]
-        missing = [self._ids[i] for i in top if scores[i] > 0 and self._ids[i] not in found]
-        if missing:
-            dense = self._dense_for(missing, qvec)
-            for i in top:
-                cid = self._ids[i]
+    def _add_keyword_hits(
+        self, found: dict[str, Passage], channels: tuple[npt.NDArray[np.float32], ...], qvec: Any,
+    ) -> None:
+        """Each keyword channel's best matches join the dense candidates (dense scores looked up in one call)."""
+        picks: dict[str, int] = {}
+        for scores in channels:
+            if scores.size:
+                for i in np.argsort(-scores)[: self.tuning.keyword_k]:
+                    if scores[i] > 0 and self._ids[i] not in found:
+                        picks.setdefault(self._ids[i], int(i))
+        if picks:
+            dense = self._dense_for(list(picks), qvec)
+            for cid, i in picks.items():
                 if cid in dense:
                     found[cid] = Passage(cid, self._texts[i], self._metas[i], dense[cid], 0.0)
 
