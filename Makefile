@@ -19,7 +19,7 @@ demo: install
 	$(BIN)/cxbot chat "$(QUESTION)"
 
 lint: install
-	$(BIN)/ruff check bot tests bench
+	$(BIN)/ruff check bot tests bench fuzz testkit
 	$(BIN)/mypy
 
 unit: install

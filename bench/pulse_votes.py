@@ -18,8 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import hashlib
-import hmac
 import json
 import os
 import random
@@ -44,6 +42,10 @@ from sqlalchemy import create_engine, text
 from bot.slack.fake_api import FakeSlackAPI
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from testkit.slack_signing import slack_headers  # noqa: E402
+
 SECRET = "bench-signing-secret"
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PG_DB = "cxbot_bench_pulse"
@@ -59,10 +61,7 @@ def free_port() -> int:
 
 
 def signed(body: str) -> dict[str, str]:
-    ts = str(int(time.time()))
-    sig = "v0=" + hmac.new(SECRET.encode(), f"v0:{ts}:{body}".encode(), hashlib.sha256).hexdigest()
-    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sig,
-            "Content-Type": "application/x-www-form-urlencoded"}
+    return {**slack_headers(body, SECRET), "Content-Type": "application/x-www-form-urlencoded"}
 
 
 def slash_body(command_text: str, user: str, channel: str) -> str:

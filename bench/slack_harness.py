@@ -13,12 +13,14 @@ import time
 from pathlib import Path
 
 import aiohttp
-from slack_sdk.signature import SignatureVerifier
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from testkit.slack_signing import slack_headers  # noqa: E402
+
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "slack"
 SECRET = "bench-signing-secret"
-VERIFIER = SignatureVerifier(SECRET)
 
 
 def free_port() -> int:
@@ -27,10 +29,8 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def signed(body: str, ts: int | None = None, secret: str | None = None) -> dict[str, str]:
-    stamp = str(int(time.time()) if ts is None else ts)
-    verifier = VERIFIER if secret is None else SignatureVerifier(secret)
-    return {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": verifier.generate_signature(timestamp=stamp, body=body)}
+def signed(body: str | bytes, ts: int | None = None, secret: str | None = None) -> dict[str, str]:
+    return slack_headers(body, secret or SECRET, ts=ts)
 
 
 def index_knowledge(data_dir: Path) -> None:

@@ -7,12 +7,10 @@ through `Running.request`. Every ERROR log record with an exception from `bot.*`
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import logging
+import sys
 import tempfile
 import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +26,10 @@ from bot.slack.fake_api import FakeSlackAPI
 from bot.web.app import build_app
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from testkit.slack_signing import slack_headers  # noqa: E402
+
 FIXTURES = ROOT.parent / "shared" / "fixtures"
 SECRET = "fuzz-signing-secret"
 
@@ -45,10 +47,7 @@ class Crashes(logging.Handler):
 
 
 def slack_signed(body: bytes, secret: str = SECRET) -> dict[str, str]:
-    ts = str(int(time.time()))
-    base = b"v0:" + ts.encode() + b":" + body
-    sig = "v0=" + hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
-    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sig}
+    return slack_headers(body, secret)
 
 
 @dataclass

@@ -331,14 +331,11 @@ def slack_event(text: str, channel: str, user: str = "W222") -> dict[str, Any]:
 
 def signed_post(url: str, body: dict[str, Any], secret: str) -> int:
     """POST a Slack request signed with the signing secret (v0 HMAC-SHA256); the status code."""
-    import hashlib
-    import hmac
+    from testkit.slack_signing import slack_headers
 
     raw = json.dumps(body).encode()
-    ts = str(int(time.time()))
-    sig = "v0=" + hmac.new(secret.encode(), b"v0:" + ts.encode() + b":" + raw, hashlib.sha256).hexdigest()
     req = urllib.request.Request(url, data=raw, method="POST", headers={
-        "Content-Type": "application/json", "X-Slack-Request-Timestamp": ts, "X-Slack-Signature": sig})
+        "Content-Type": "application/json", **slack_headers(raw, secret)})
     try:
         with urllib.request.urlopen(req, timeout=10) as resp:
             return int(resp.status)

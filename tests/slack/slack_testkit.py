@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,13 +11,13 @@ from typing import Any
 from aiohttp import ClientResponse, ClientSession
 from aiohttp.test_utils import TestServer
 from pydantic import SecretStr
-from slack_sdk.signature import SignatureVerifier
 
 from bot.app import Services, build_services
 from bot.settings import Settings
 from bot.slack.edge import SlackEdge
 from bot.slack.fake_api import FakeSlackAPI
 from bot.web.app import build_app
+from testkit.slack_signing import slack_headers
 
 FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "slack"
 SECRET = "test-signing-secret"
@@ -29,10 +28,8 @@ def fixture(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
 
-def sign(body: str, *, ts: int | None = None, secret: str = SECRET) -> dict[str, str]:
-    stamp = str(int(time.time()) if ts is None else ts)
-    return {"X-Slack-Request-Timestamp": stamp,
-            "X-Slack-Signature": SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body)}
+def sign(body: str | bytes, *, ts: int | None = None, secret: str = SECRET) -> dict[str, str]:
+    return slack_headers(body, secret, ts=ts)
 
 
 def mention(text: str = QUESTION, *, event_id: str = "Ev111", ts: str = "1595926230.009600",
