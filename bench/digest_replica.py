@@ -1,7 +1,7 @@
 """One `cxbot serve`-equivalent replica for the exactly-once bench and test.
 
 It builds the services and web app exactly like `cxbot serve` (same tickers, same start-up catch-up)
-and registers the real Slack ChatPort (pointed at SLACK_API_URL) in `services.extras["ports"]`.
+and registers the real Slack ChatPort (pointed at SLACK_API_URL) in `services.ports`.
 Configuration comes from the environment (DATABASE_URL, CXBOT_CLOCK, CXBOT_DIGEST_TICK, ...).
 """
 
@@ -23,7 +23,7 @@ def main() -> None:
     cfg = Settings()
     services = build_services(cfg)
     token = cfg.slack_bot_token.get_secret_value() if cfg.slack_bot_token else "xoxb-bench"
-    services.extras.setdefault("ports", {})["slack"] = SlackPort(make_client(token, cfg.slack_api_url))
+    services.ports["slack"] = SlackPort(make_client(token, cfg.slack_api_url))
     web.run_app(build_app(services), host="127.0.0.1", port=cfg.port, print=None)
 
 

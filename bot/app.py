@@ -2,44 +2,72 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
+from bot.ask import feature as ask
+from bot.core.digest import DigestSection
+from bot.core.home import HomeSection
+from bot.core.port import ChatPort
 from bot.core.router import Router
 from bot.db.engine import Database
+from bot.digest import feature as digest
 from bot.knowledge import Knowledge
+from bot.ops.inflight import Inflight
+from bot.pulse import feature as pulse
+from bot.schedule.clock import Clock, SystemClock, clock_from_spec
 from bot.schedule.runner import Scheduler
 from bot.settings import Settings
+from bot.trust import feature as trust
+
+if TYPE_CHECKING:
+    from bot.ask.feature import AskFeature
+    from bot.digest.feature import DigestFeature
+    from bot.pulse.service import PulseService
 
 log = logging.getLogger(__name__)
 
-# Each module has `register(services: Services) -> None`: it adds its commands, actions and jobs.
-FEATURES = [
-    "bot.ask.feature",
-    "bot.pulse.feature",
-    "bot.digest.feature",
-    "bot.trust.feature",
-]
+
+@dataclass(frozen=True)
+class Features:
+    """The feature objects `build_services` registered (their commands are on the router)."""
+
+    ask: AskFeature
+    pulse: PulseService
+    digest: DigestFeature
 
 
 @dataclass
 class Services:
-    """Everything a feature or adapter may need, built once at start-up."""
+    """Everything a feature or adapter may need, built once at start-up.
+
+    - `clock`: business time for due dates: the system clock, or the scaled one `CXBOT_CLOCK` names.
+    - `ports`: the chat port of each platform (`"slack"`, `"teams"`, `"console"`), added when its edge
+      mounts; features post through it without an inbound turn (digests, pulses).
+    - `home_sections`: what features show on a person's home view (`bot.core.home`).
+    - `digest_sections`: what features add to a channel's weekly digest (`bot.core.digest`).
+    - `inflight`: the inbound events being handled, so shutdown can wait for them (`bot.ops.inflight`).
+    """
 
     settings: Settings
     db: Database
     knowledge: Knowledge
     router: Router
     scheduler: Scheduler
-    extras: dict[str, Any] = field(default_factory=dict)
+    clock: Clock = field(default_factory=SystemClock)
+    ports: dict[str, ChatPort] = field(default_factory=dict)
+    home_sections: list[HomeSection] = field(default_factory=list)
+    digest_sections: list[DigestSection] = field(default_factory=list)
+    inflight: Inflight = field(default_factory=Inflight)
+    features: Features = field(init=False)
 
     def close(self) -> None:
         self.db.dispose()
 
 
 def build_services(settings: Settings) -> Services:
+    """Every shared service, then each feature's `register(services)`: commands, actions and jobs."""
     settings.ensure_dirs()
     db = Database(settings)
     services = Services(
@@ -48,7 +76,12 @@ def build_services(settings: Settings) -> Services:
         knowledge=Knowledge(settings),
         router=Router(),
         scheduler=Scheduler(db),
+        clock=clock_from_spec(settings.clock),
     )
-    for name in FEATURES:
-        importlib.import_module(name).register(services)
+    services.features = Features(
+        ask=ask.register(services),
+        pulse=pulse.register(services),
+        digest=digest.register(services),
+    )
+    trust.register(services)
     return services

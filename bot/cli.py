@@ -108,7 +108,7 @@ def chat(
     cfg = settings()
     services = build_services(cfg)
     port = ConsolePort(out, save_image=_image_saver(cfg))
-    services.extras.setdefault("ports", {})["console"] = port  # pulses post and close without a turn
+    services.ports["console"] = port  # pulses post and close without a turn
     lines = [" ".join(question)] if question else None
 
     def read() -> str | None:

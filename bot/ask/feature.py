@@ -75,10 +75,10 @@ class AskFeature:
             await turn.reply(feedback_thanks(positive))
 
 
-def register(services: Services) -> None:
+def register(services: Services) -> AskFeature:
     feature = AskFeature(services)
     services.router.add_command("ask", feature.ask, usage="ask <question>")
     services.router.fallback = feature.ask
     services.router.add_action("feedback", feature.feedback)
-    services.extras["ask"] = feature
+    return feature
 

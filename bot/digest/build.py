@@ -42,7 +42,7 @@ class Digest:
     chart: bytes | None = None
     gaps: list[str] = field(default_factory=list)
     gaps_more: int = 0
-    pulse: str | None = None
+    sections: list[tuple[str, str]] = field(default_factory=list)  # (title, paragraph) from other features
 
     @property
     def week_label(self) -> str:

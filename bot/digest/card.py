@@ -36,8 +36,7 @@ def digest_card(d: Digest) -> Card:
         blocks.append(Image(alt=f"KPI trend up to {d.week_label}", data=d.chart, title="KPI trend"))
     if d.breaches:
         blocks.append(Section("**Threshold breaches**\n" + "\n".join(f"- {b}" for b in d.breaches)))
-    if d.pulse:
-        blocks.append(Section(f"**Latest pulse**\n{d.pulse}"))
+    blocks.extend(Section(f"**{heading}**\n{text}") for heading, text in d.sections)
     if d.gaps:
         more = f"\n_…and {d.gaps_more} more._" if d.gaps_more else ""
         blocks.append(Section("**Knowledge gaps** (unanswered or 👎)\n" + "\n".join(f"- {g}" for g in d.gaps) + more))
@@ -64,8 +63,8 @@ def digest_markdown(d: Digest, image_name: str | None) -> str:
         out += ["", f"![KPI trend]({image_name})"]
     if d.breaches:
         out += ["", "## Threshold breaches", *[f"- {b}" for b in d.breaches]]
-    if d.pulse:
-        out += ["", "## Latest pulse", d.pulse]
+    for heading, text in d.sections:
+        out += ["", f"## {heading}", text]
     if d.gaps:
         out += ["", "## Knowledge gaps (unanswered or 👎)", *[f"- {g}" for g in d.gaps]]
         if d.gaps_more:

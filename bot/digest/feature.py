@@ -1,8 +1,8 @@
 """The digest feature: `digest subscribe|unsubscribe|now|preview` and the delivery ticker.
 
-Posting without an inbound turn uses the shared port registry `services.extras["ports"]`
-(`dict[platform, ChatPort]`), which the Slack, Teams and console adapters fill. The latest pulse
-result comes from the optional hook `services.extras["digest_pulse"]` (see `bot.digest.service`).
+Posting without an inbound turn goes through `services.ports` (the chat port of each platform), which
+the Slack, Teams and console adapters fill. Other features add sections (the latest pulse) through
+`services.digest_sections` (see `bot.core.digest`). Due dates follow `services.clock`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from bot.digest.when import parse_slot
 from bot.kpi.config import ConfigError
 from bot.kpi.sources import SourceError
 from bot.kpi.weeks import parse_label, week_of
-from bot.schedule.clock import clock_from_spec
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -39,19 +38,16 @@ class DigestFeature:
         self.services = services
         self.settings = services.settings
         self.store = DigestStore(services.db)
-        self.service = DigestService(services.settings, QuestionLog(services.db), pulse=self._pulse)
-        self.ports = services.extras.setdefault("ports", {})
-
-    def _pulse(self, key: str) -> str | None:
-        hook = self.services.extras.get("digest_pulse")
-        return hook(key) if callable(hook) else None
+        self.service = DigestService(services.settings, QuestionLog(services.db), services.digest_sections)
+        self.deliverer = Deliverer(self.store, self.make, services.ports, services.clock,
+                                   lease=services.settings.digest_lease)
 
     def make(self, sub: Subscription, delivery_week: str) -> Outbound:
         """The digest posted in `delivery_week`: it reports the week before."""
         return digest_card(self.service.digest(parse_label(delivery_week) - 1, sub.conversation_key))
 
     def last_week(self) -> int:
-        now = self.services.scheduler.clock.now().astimezone(ZoneInfo(self.settings.timezone))
+        now = self.services.clock.now().astimezone(ZoneInfo(self.settings.timezone))
         return week_of(now) - 1
 
     async def command(self, turn: Turn) -> None:
@@ -67,7 +63,7 @@ class DigestFeature:
                 return
             user = turn.inbound.user
             by = hash_user(self.settings.hash_key.get_secret_value(), user.platform, user.id)
-            now = self.services.scheduler.clock.now()
+            now = self.services.clock.now()
             await asyncio.to_thread(self.store.subscribe, conv, slot, by, now)
             await turn.reply(Text(f"Subscribed: the CX digest arrives here {slot.describe()}."))
         elif sub == "unsubscribe":
@@ -86,14 +82,9 @@ class DigestFeature:
             await turn.reply(Text(f"Usage: `{USAGE}`."))
 
 
-def register(services: Services) -> None:
+def register(services: Services) -> DigestFeature:
     feature = DigestFeature(services)
-    if services.settings.clock:
-        services.scheduler.clock = clock_from_spec(services.settings.clock)
-    deliverer = Deliverer(feature.store, feature.make, feature.ports, services.scheduler.clock,
-                          lease=services.settings.digest_lease)
-    services.scheduler.every(services.settings.digest_tick, "digest-due", deliverer.create_due)
-    services.scheduler.every(services.settings.digest_tick, "digest-deliveries", deliverer.tick)
+    services.scheduler.every(services.settings.digest_tick, "digest-due", feature.deliverer.create_due)
+    services.scheduler.every(services.settings.digest_tick, "digest-deliveries", feature.deliverer.tick)
     services.router.add_command("digest", feature.command, usage=USAGE)
-    services.extras["digest"] = feature
-    services.extras["digest_deliverer"] = deliverer
+    return feature

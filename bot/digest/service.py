@@ -1,20 +1,17 @@
-"""Making digests: KPIs for a week (cached per week and data version), the chart, gaps and pulse.
-
-Hooks other features may set in `services.extras`:
-- `"digest_pulse"`: `Callable[[str], str | None]`, given a conversation key (`slack:C123`), the
-  one-paragraph result of that channel's latest pulse, or None. Called in a worker thread.
-"""
+"""Making digests: KPIs for a week (cached per week and data version), the chart, gaps, and the
+sections other features contribute (`bot.core.digest.DigestSection`: the latest pulse)."""
 
 from __future__ import annotations
 
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
 
 from bot.ask.store import QuestionLog
+from bot.core.digest import DigestSection
 from bot.digest.build import Digest, build
 from bot.digest.chart import trend_png
 from bot.kpi.compute import Tables, compute, load_tables
@@ -28,17 +25,15 @@ log = logging.getLogger(__name__)
 WINDOW = 12  # weeks of history behind each digest (trend chart, "lowest in N weeks")
 MAX_GAPS = 8
 
-PulseHook = Callable[[str], str | None]
-
 
 class DigestService:
     """Builds the digest of a week; safe to call from several threads."""
 
     def __init__(self, settings: Settings, gaps: QuestionLog | None = None,
-                 pulse: PulseHook | None = None) -> None:
+                 sections: Sequence[DigestSection] = ()) -> None:
         self.settings = settings
         self.gaps = gaps
-        self.pulse = pulse
+        self.sections = sections
         self._lock = threading.Lock()
         self._tables: tuple[tuple[float, ...], KpiConfig, Tables] | None = None
         self._digests: OrderedDict[tuple[int, tuple[float, ...]], Digest] = OrderedDict()
@@ -78,7 +73,7 @@ class DigestService:
             return digest
 
     def digest(self, week: int, conversation_key: str | None = None) -> Digest:
-        """The full digest of `week` for a channel: KPIs plus its pulse and the week's knowledge gaps."""
+        """The full digest of `week` for a channel: KPIs, contributed sections, the week's knowledge gaps."""
         base = self.kpis(week)
         out = Digest(week=base.week, lines=base.lines, sentences=base.sentences, breaches=base.breaches,
                      footer=base.footer, chart=base.chart)
@@ -93,9 +88,14 @@ class DigestService:
                 seen.setdefault(" ".join(r.question.split())[:160], why)
             out.gaps = [f"{q} ({why})" for q, why in list(seen.items())[:MAX_GAPS]]
             out.gaps_more = max(0, len(seen) - MAX_GAPS)
-        if self.pulse is not None and conversation_key:
+        for section in self.sections:
+            if not conversation_key:
+                break
             try:
-                out.pulse = self.pulse(conversation_key)
+                text = section.summary(conversation_key)
             except Exception:
-                log.exception("pulse hook failed")
+                log.exception("digest section failed", extra={"section": section.title})
+                continue
+            if text:
+                out.sections.append((section.title, text))
         return out

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
+from bot.ops.inflight import instrument
+
 if TYPE_CHECKING:
     from bot.app import Services
 
@@ -36,11 +38,10 @@ async def warm_up(services: Services) -> None:
 def install(app: web.Application, services: Services) -> None:
     """Add /readyz and /metrics, the request-id middleware, event counting and graceful shutdown."""
     from bot.ops import metrics
-    from bot.ops.inflight import Inflight, instrument
     from bot.ops.logs import request_id_middleware
     from bot.ops.ready import readyz_view
 
-    inflight = services.extras.setdefault("inflight", Inflight())
+    inflight = services.inflight
     instrument(services.router, inflight)
     app.middlewares.append(request_id_middleware)
     app.router.add_get("/readyz", readyz_view(services, lambda: inflight.stopping))

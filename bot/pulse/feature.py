@@ -1,16 +1,16 @@
-"""The pulse feature: registers the `pulse` command, the vote buttons, tickers and the home section.
+"""The pulse feature: registers the `pulse` command, the vote buttons, tickers, and its sections.
 
-Features and adapters share a registry of chat ports for posting without an inbound turn:
-`services.extras["ports"]` (`dict[platform, ChatPort]`). Slack and Teams register theirs when their edge
-mounts, the console in `cxbot chat`. The home tab can show `services.extras["home_sections"]`: a list of
-`async fn(user) -> list[Block]`; pulses add the latest results there.
+Pulses post without an inbound turn through `services.ports` (the chat port of each platform, added when
+its edge mounts, the console's in `cxbot chat`). A person's home view shows the latest results they took
+part in (`services.home_sections`), and a channel's weekly digest its latest closed pulse
+(`services.digest_sections`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.core.home import add_home_section
+from bot.core.digest import DigestSection
 from bot.pulse.cards import VOTE
 from bot.pulse.commands import USAGE, PulseCommands
 from bot.pulse.service import PulseService
@@ -22,8 +22,11 @@ if TYPE_CHECKING:
 __all__ = ["USAGE", "register"]
 
 
-def register(services: Services) -> None:
-    service = PulseService(services.settings, services.db, services.extras.setdefault("ports", {}))
+DIGEST_TITLE = "Latest pulse"
+
+
+def register(services: Services) -> PulseService:
+    service = PulseService(services.settings, services.db, services.ports)
     commands = PulseCommands(service)
     services.router.add_command("pulse", commands.pulse, usage="pulse start|close|results|list|schedule")
     services.router.add_action(VOTE, commands.vote)
@@ -41,6 +44,6 @@ def register(services: Services) -> None:
     services.scheduler.every(every, "pulse-close", close_due)
     services.scheduler.every(every, "pulse-remind", reminders)
     services.scheduler.every(every, "pulse-schedule", recurring)
-    add_home_section(services.extras, service.home_section)
-    services.extras["pulse"] = service
-    services.extras["digest_pulse"] = service.digest_summary
+    services.home_sections.append(service.home_section)
+    services.digest_sections.append(DigestSection(DIGEST_TITLE, service.digest_summary))
+    return service

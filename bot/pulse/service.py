@@ -1,9 +1,8 @@
 """The pulse service: start, vote, close and report, the same for Slack, Teams and the console.
 
 Posting without an inbound turn (closing on time, reminders, recurring pulses) needs a chat port per
-platform. Adapters put theirs into the shared registry `services.extras["ports"]` (a
-`dict[platform, ChatPort]`, created with `setdefault`): the Slack and Teams edges when they mount, the
-console in `cxbot chat`. A pulse on a platform without a registered port is left for a replica that has
+platform: `services.ports`, which the Slack and Teams edges fill when they mount, the console in
+`cxbot chat`. A pulse on a platform without a registered port is left for a replica that has
 one: its close is not claimed here.
 """
 

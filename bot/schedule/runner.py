@@ -15,7 +15,6 @@ from datetime import UTC
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.db.engine import Database
-from bot.schedule.clock import Clock, SystemClock
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +29,8 @@ class Ticker:
 
 
 class Scheduler:
-    def __init__(self, db: Database, clock: Clock | None = None) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
-        self.clock: Clock = clock or SystemClock()  # business time for due dates; features may replace it
         self.tickers: list[Ticker] = []
         self._aps: AsyncIOScheduler | None = None
 

@@ -93,7 +93,7 @@ def mount(app: web.Application, services: Services) -> bool:
     identity = BotIdentity(web_client)
     answers = PrivateAnswers(services.db)
     port = SlackPort(web_client, answers)
-    services.extras.setdefault("ports", {})["slack"] = port  # pulses and digests post without a turn
+    services.ports["slack"] = port  # pulses and digests post without a turn
     seen = SeenEvents(services.db)
     queue = WorkQueue(cfg.slack_workers)
     work = SlackWork(services, port, identity, UserGroups(web_client), seen, answers)

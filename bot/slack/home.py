@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from bot.core.home import home_blocks
+from bot.core.home import HomeSection, home_blocks
 from bot.core.model import Block, Context, Divider, Section, User
 from bot.core.router import Router
 from bot.slack.blocks import MAX_BLOCKS, SlackBlock, fit, render_block
@@ -21,10 +22,10 @@ def capabilities(router: Router) -> list[Block]:
     return [Section(INTRO), Section("**Commands**\n" + "\n".join(lines))]
 
 
-async def home_view(router: Router, extras: dict[str, Any], user: User) -> dict[str, Any]:
+async def home_view(router: Router, sections: Sequence[HomeSection], user: User) -> dict[str, Any]:
     """The `views.publish` view for one person."""
     neutral: list[Block] = [*capabilities(router)]
-    contributed = await home_blocks(extras, user)
+    contributed = await home_blocks(sections, user)
     if contributed:
         neutral += [Divider(), *contributed]
     else:

@@ -81,7 +81,7 @@ class SlackWork:
     async def home(self, event: Payload) -> None:
         user = User("slack", str(event.get("user", "")))
         user = replace(user, groups=await self.groups.of(user.id))
-        view = await home_view(self.services.router, self.services.extras, user)
+        view = await home_view(self.services.router, self.services.home_sections, user)
         await self.port.client.views_publish(user_id=user.id, view=view)
 
     async def _history(self, channel: str, thread: str, current: str | None) -> tuple[str, ...]:

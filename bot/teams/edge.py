@@ -152,8 +152,7 @@ def mount(app: web.Application, services: Services) -> bool:
     bot = CxTeamsBot(services.router, port, store, settings.hash_key.get_secret_value())
     app[TEAMS_BOT] = bot
     app.router.add_post("/api/messages", MessagesRoute(auth, adapter, bot).handle)
-    services.extras.setdefault("ports", {})["teams"] = port
-    services.extras["teams_conversations"] = store
+    services.ports["teams"] = port
 
     async def drain(_app: web.Application) -> None:
         await bot.drain()

@@ -101,7 +101,7 @@ async def test_readyz_names_the_database_when_it_is_unreachable(
 
 async def test_readyz_says_shutting_down_once_draining(running: tuple[TestClient[Any, Any], Services]) -> None:
     client, services = running
-    services.extras["inflight"].stopping = True
+    services.inflight.stopping = True
     resp = await client.get("/readyz")
     assert resp.status == 503
     assert (await resp.json())["failing"] == ["shutting down"]

@@ -46,11 +46,10 @@ def services(make_services: Callable[..., Services]) -> Services:
 @pytest.fixture
 def port(services: Services) -> RecordingPort:
     recording = RecordingPort()
-    services.extras["ports"]["slack"] = recording
+    services.ports["slack"] = recording
     return recording
 
 
 @pytest.fixture
 def pulses(services: Services) -> PulseService:
-    service: PulseService = services.extras["pulse"]
-    return service
+    return services.features.pulse

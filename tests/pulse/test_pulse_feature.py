@@ -25,7 +25,7 @@ async def vote_all(services: Services, port: RecordingPort, pulse_id: int, score
     for n, row in scores.items():
         for st, score in enumerate(row):
             await services.router.dispatch(click(pulse_id, st, score, person(n)), port)
-    await services.extras["pulse"].drain()
+    await services.features.pulse.drain()
 
 
 def set_closes_at(services: Services, pulse_id: int, when: datetime) -> None:
@@ -135,7 +135,7 @@ async def test_overdue_pulses_close_on_the_startup_tick_once(make_services, puls
     port.sent.clear()
     replica = make_services()  # another replica / the next start, same database
     other = RecordingPort()
-    replica.extras["ports"]["slack"] = other
+    replica.ports["slack"] = other
     await replica.scheduler.run_all_once()
     await services.scheduler.run_all_once()
     assert [k for k, _, _ in other.sent] == ["update", "post"] and port.sent == []
@@ -148,7 +148,7 @@ async def test_a_pulse_is_not_claimed_by_a_replica_that_cannot_post_there(servic
                                                                          pulses: PulseService) -> None:
     pulse_id = await start(services, port)
     set_closes_at(services, pulse_id, datetime.now(UTC) - timedelta(minutes=1))
-    del services.extras["ports"]["slack"]
+    del services.ports["slack"]
     await services.scheduler.run_all_once()
     pulse = pulses.store.get(pulse_id)
     assert pulse is not None and pulse.status == "open"
@@ -202,7 +202,7 @@ async def test_home_section_shows_the_latest_results_within_the_anonymity_floor(
     pulse_id = await start(services, port)
     await vote_all(services, port, pulse_id, {1: [4, 2], 2: [4], 3: [4]})
     await services.router.dispatch(command("pulse close"), port)
-    section = next(fn for fn in services.extras["home_sections"] if "pulse" in fn.__module__)
+    section = next(fn for fn in services.home_sections if "pulse" in fn.__module__)
     assert await section(person(7)) == []  # took no part: sees nothing
     blocks = await section(person(1))
     text = "\n".join(b.text for b in blocks if hasattr(b, "text"))
@@ -226,8 +226,10 @@ async def test_the_digest_gets_the_latest_pulse_of_its_channel_within_the_floor(
     pulse_id = await start(services, port)
     await vote_all(services, port, pulse_id, {1: [5, 1], 2: [4, 2], 3: [3], 4: [4]})
     await services.router.dispatch(command("pulse close"), port)
-    pulse = services.extras["pulse"].store.get(pulse_id)
-    summary = services.extras["digest_pulse"](pulse.conversation_key)
+    pulse = services.features.pulse.store.get(pulse_id)
+    (section,) = services.digest_sections
+    assert section.title == "Latest pulse"
+    summary = section.summary(pulse.conversation_key)
     assert summary is not None and "4 took part" in summary and ": 4.0" in summary
     assert "not enough responses to keep answers anonymous" in summary and "1.5" not in summary
-    assert services.extras["digest_pulse"]("slack:CNONE") is None
+    assert section.summary("slack:CNONE") is None

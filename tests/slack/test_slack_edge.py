@@ -10,7 +10,6 @@ from aiohttp import web
 from slack_testkit import Slack, fixture, mention
 
 from bot.app import build_services
-from bot.core.home import add_home_section
 from bot.core.model import Block, Card, Conversation, Image, MessageRef, Section, Text, User
 from bot.core.router import Turn
 from bot.settings import Settings
@@ -33,8 +32,7 @@ async def test_app_home_shows_commands_and_feature_sections(slack: Slack) -> Non
     async def broken_section(user: User) -> list[Block]:
         raise RuntimeError("feature down")
 
-    add_home_section(slack.services.extras, pulse_section)
-    add_home_section(slack.services.extras, broken_section)
+    slack.services.home_sections += [pulse_section, broken_section]
     body = fixture("events_app_mention.json")
     body.update(event_id="EvHome", event={"type": "app_home_opened", "user": "W222", "channel": "D111",
                                           "tab": "home", "event_ts": "1.2"})

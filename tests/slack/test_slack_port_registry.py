@@ -14,6 +14,6 @@ def test_mounting_slack_registers_its_port_for_unprompted_posts(settings_factory
     services = build_services(cfg)
     try:
         build_app(services)
-        assert isinstance(services.extras["ports"]["slack"], SlackPort)
+        assert isinstance(services.ports["slack"], SlackPort)
     finally:
         services.close()

@@ -110,7 +110,7 @@ async def test_posts_and_updates_proactively_after_a_restart(
     await ask(client, connector, fixture_activity("message_channel_mention.json"))
     restarted = build_services(teams_settings)
     app = build_app(restarted)  # mounting the edge offers the port to features
-    port: TeamsPort = restarted.extras["ports"]["teams"]
+    port: TeamsPort = restarted.ports["teams"]
     where = Conversation(platform="teams", id=CHANNEL, kind="channel")
 
     async with TestClient(TestServer(app, host="127.0.0.1")):

@@ -81,7 +81,7 @@ def test_parse_user_accepts_qualified_and_plain_ids() -> None:
 
 async def test_forget_deletes_one_persons_questions_and_pulse_votes(services: Services) -> None:
     port = RecordingPort()
-    services.extras["ports"]["slack"] = port
+    services.ports["slack"] = port
     conv = Conversation("slack", "C100", "channel", team="T1")
     await services.router.dispatch(Inbound(InboundKind.COMMAND, conv, User("slack", "U_EVA"), text="pulse start",
                                            private=True), port)
@@ -90,7 +90,7 @@ async def test_forget_deletes_one_persons_questions_and_pulse_votes(services: Se
         await services.router.dispatch(Inbound(InboundKind.ACTION, conv, User("slack", who), action="pulse_vote:0:4",
                                                value=f"{pid}:0:4", message_id="1"), port)
         record(services, who, datetime.now(UTC))
-    await services.extras["pulse"].drain()
+    await services.features.pulse.drain()
     done = forget(services.settings, services.db, "slack:U_GONE")
     assert (done.questions, done.votes) == (1, 1)
     with services.db.session() as s:
@@ -169,7 +169,7 @@ async def test_no_raw_user_id_and_no_sub_floor_result_in_any_table_or_endpoint(s
     for voter in ("WRAW00004", "WRAW00005"):  # two voters: below the anonymity floor of 3
         await slack.form(clicked(voter, "pulse_vote:0:5", f"{pid}:0:5"))
     await slack.settle()
-    await slack.services.extras["pulse"].drain()
+    await slack.services.features.pulse.drain()
     await slack.form(as_user(slash(f"pulse close {pid}"), "WRAWEVA"))
     await slack.event({"type": "event_callback", "event_id": "EvHome", "team_id": "T111",
                        "event": {"type": "app_home_opened", "user": "WRAW00004", "tab": "home"}})
