@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from bot.ask.service import AskService, Writer
+from bot.core.observe import Observers
 from bot.embed.base import Embedder, make_embedder
 from bot.embed.cache import CachedEmbedder
 from bot.ingest.indexer import Indexer
-from bot.search.retriever import Retriever
+from bot.search.retriever import Retriever, Searched
 from bot.search.store import KnowledgeStore
 from bot.settings import Settings
 from bot.trust.collections import Collections
@@ -17,9 +18,14 @@ from bot.trust.collections import Collections
 
 @dataclass
 class Knowledge:
-    """Lazily built parts, so commands that never touch the index never load a model."""
+    """Lazily built parts, so commands that never touch the index never load a model.
+
+    `searched` is told about every retrieval (operations times them); listeners may register before
+    the retriever is built.
+    """
 
     settings: Settings
+    searched: Observers[Searched] = field(default_factory=Observers)
 
     @cached_property
     def store(self) -> KnowledgeStore:
@@ -37,9 +43,7 @@ class Knowledge:
 
     @cached_property
     def retriever(self) -> Retriever:
-        from bot.ops.metrics import timed_retrieval
-
-        return timed_retrieval(Retriever(self.store, self.embedder, collections=self.collections))
+        return Retriever(self.store, self.embedder, collections=self.collections, searched=self.searched)
 
     @cached_property
     def writer(self) -> Writer | None:

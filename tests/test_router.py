@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from bot.core.model import Conversation, Inbound, InboundKind, Text, User
-from bot.core.port import RecordingPort
-from bot.core.router import Router, Turn
+from bot.core.port import ChatPort, RecordingPort
+from bot.core.router import Dispatch, Router, Turn
 
 CONV = Conversation("console", "c1", "dm")
 USER = User("console", "u1")
@@ -66,3 +66,29 @@ async def test_unknown_message_without_fallback_gets_a_polite_reply() -> None:
     await router.dispatch(msg("hello"), port)
     out = port.pop()
     assert isinstance(out, Text) and "help" in out.text
+
+
+async def test_middleware_runs_around_every_event_outermost_first_and_may_stop_it() -> None:
+    router, port, seen = Router(), RecordingPort(), []
+
+    async def ask(turn: Turn) -> None:
+        seen.append(f"handler {turn.args}")
+
+    async def outer(inbound: Inbound, port: ChatPort, call_next: Dispatch) -> None:
+        seen.append("outer in")
+        await call_next(inbound, port)
+        seen.append("outer out")
+
+    async def gate(inbound: Inbound, port: ChatPort, call_next: Dispatch) -> None:
+        if "blocked" in inbound.text:
+            seen.append("gate stopped it")
+            return
+        await call_next(inbound, port)
+
+    router.fallback = ask
+    router.use(outer)
+    router.use(gate)
+    router.use(outer)  # the same middleware twice is added once
+    await router.dispatch(msg("hello"), port)
+    await router.dispatch(msg("blocked"), port)
+    assert seen == ["outer in", "handler hello", "outer out", "outer in", "gate stopped it", "outer out"]

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 from bot.ask.cards import FEEDBACK_DOWN, FEEDBACK_UP, UNAVAILABLE, answer_card, feedback_thanks
 from bot.ask.store import QuestionLog
 from bot.core.model import Text
+from bot.core.observe import Observers
 from bot.core.privacy import hash_user
 from bot.core.router import Turn
 from bot.ops import metrics
@@ -21,10 +24,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Answered:
+    """One question put to the knowledge: how long answering took (None when it failed before the
+    knowledge was asked), and what came of it."""
+
+    seconds: float | None
+    outcome: Literal["answered", "abstained", "unavailable"]
+
+
 class AskFeature:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.log = QuestionLog(services.db)
+        self.answered: Observers[Answered] = Observers()  # operations counts and times answers here
 
     async def ask(self, turn: Turn) -> None:
         """Ask the knowledge base a question (or just write it)."""
@@ -41,19 +54,19 @@ class AskFeature:
         if await asyncio.to_thread(over_rate_limit, self.services.db, settings, user_hash):
             await turn.reply(RATE_LIMITED)
             return
+        started: float | None = None
         try:
             knowledge = self.services.knowledge
             allowed = allowed_for(knowledge.collections, inbound)
-            with metrics.ANSWER_SECONDS.time():
-                answer = await asyncio.to_thread(knowledge.ask.answer, question, inbound.history, allowed)
+            started = time.perf_counter()
+            answer = await asyncio.to_thread(knowledge.ask.answer, question, inbound.history, allowed)
         except Exception:
             log.exception("knowledge unavailable")
-            metrics.ANSWERS.labels("unavailable").inc()
+            seconds = time.perf_counter() - started if started is not None else None
+            self.answered.notify(Answered(seconds, "unavailable"))
             await turn.reply(UNAVAILABLE)
             return
-        metrics.ANSWERS.labels("answered" if answer.answered else "abstained").inc()
-        if not answer.answered:
-            metrics.ABSTENTIONS.inc()
+        self.answered.notify(Answered(time.perf_counter() - started, "answered" if answer.answered else "abstained"))
         qid = await asyncio.to_thread(
             self.log.record,
             platform=inbound.conversation.platform,

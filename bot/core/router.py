@@ -1,9 +1,10 @@
 """One command table for every platform.
 
-Adapters hand every inbound event to `Router.dispatch`. A command word at the start of a message or
-slash command picks a command handler (`help`, `ask`, `pulse`, `digest`); a button click picks an action
-handler by the part of its action id before the first colon; anything else goes to the fallback (asking
-the knowledge base).
+Adapters hand every inbound event to `Router.dispatch`. It passes through the middleware chain
+(`Router.use`: cross-cutting work such as counting and in-flight tracking, outermost first, as
+aiohttp's `middlewares=[...]`), then a command word at the start of a message or slash command picks a
+command handler (`help`, `ask`, `pulse`, `digest`); a button click picks an action handler by the part
+of its action id before the first colon; anything else goes to the fallback (asking the knowledge base).
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ class Turn:
 
 
 Handler = Callable[[Turn], Awaitable[None]]
+Dispatch = Callable[[Inbound, ChatPort], Awaitable[None]]
+# A middleware gets the event, the port, and the rest of the chain to call (or not) with them.
+Middleware = Callable[[Inbound, ChatPort, Dispatch], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -48,7 +52,16 @@ class Router:
         self.commands: dict[str, CommandSpec] = {}
         self.actions: dict[str, Handler] = {}
         self.fallback: Handler | None = None
+        self.middleware: list[Middleware] = []
         self.add_command("help", self._help, usage="help")
+
+    def use(self, middleware: Middleware) -> None:
+        """Run `middleware` around every dispatched event; the first added is the outermost.
+
+        Adding the same middleware twice has no effect.
+        """
+        if middleware not in self.middleware:
+            self.middleware.append(middleware)
 
     def add_command(self, word: str, handler: Handler, usage: str = "") -> None:
         """Register `handler` for a command word; its docstring's first line is the help text."""
@@ -87,6 +100,20 @@ class Router:
         return self.fallback, text
 
     async def dispatch(self, inbound: Inbound, port: ChatPort) -> None:
+        """Hand one inbound event through the middleware chain to its handler."""
+        await self._chain(0)(inbound, port)
+
+    def _chain(self, n: int) -> Dispatch:
+        if n >= len(self.middleware):
+            return self._handle
+        middleware, rest = self.middleware[n], self._chain(n + 1)
+
+        async def call(inbound: Inbound, port: ChatPort) -> None:
+            await middleware(inbound, port, rest)
+
+        return call
+
+    async def _handle(self, inbound: Inbound, port: ChatPort) -> None:
         handler, args = self.resolve(inbound)
         if handler is None:
             log.info("no handler", extra={"kind": inbound.kind.value, "action": inbound.action})

@@ -12,8 +12,6 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 
-from bot.ops.inflight import instrument
-
 if TYPE_CHECKING:
     from bot.app import Services
 
@@ -36,13 +34,19 @@ async def warm_up(services: Services) -> None:
 
 
 def install(app: web.Application, services: Services) -> None:
-    """Add /readyz and /metrics, the request-id middleware, event counting and graceful shutdown."""
+    """Add /readyz and /metrics, the request-id middleware, event counting and graceful shutdown.
+
+    Operations joins the rest through hooks: a router middleware counts and tracks every event, and
+    observers time retrievals and count answers.
+    """
     from bot.ops import metrics
     from bot.ops.logs import request_id_middleware
     from bot.ops.ready import readyz_view
 
     inflight = services.inflight
-    instrument(services.router, inflight)
+    services.router.use(inflight.middleware)
+    services.knowledge.searched.add(metrics.searched)
+    services.features.ask.answered.add(metrics.answered)
     app.middlewares.append(request_id_middleware)
     app.router.add_get("/readyz", readyz_view(services, lambda: inflight.stopping))
     app.router.add_get("/metrics", metrics.metrics_view)

@@ -1,8 +1,8 @@
 """Graceful shutdown: count the events being handled, stop taking new ones, wait for the rest.
 
-`ops.install` wraps `Router.dispatch` so every inbound event from any edge is counted (metrics
-`cxbot_requests{platform,kind}`) and tracked here. Edges that queue work after acknowledging it
-should wrap the queued part in `inflight.track()` as soon as they accept the event.
+`ops.install` adds `Inflight.middleware` to the router's middleware chain, so every inbound event from
+any edge is counted (metrics `cxbot_requests{platform,kind}`) and tracked here. Edges that queue work
+after acknowledging it should wrap the queued part in `inflight.track()` as soon as they accept the event.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
@@ -19,7 +19,7 @@ from bot.ops import metrics
 if TYPE_CHECKING:
     from bot.core.model import Inbound
     from bot.core.port import ChatPort
-    from bot.core.router import Router
+    from bot.core.router import Dispatch
 
 log = logging.getLogger(__name__)
 
@@ -66,20 +66,8 @@ class Inflight:
         log.info("drained", extra={"seconds": round(time.monotonic() - started, 3)})
         return True
 
-
-Dispatch = Callable[["Inbound", "ChatPort"], Awaitable[None]]
-
-
-def instrument(router: Router, inflight: Inflight) -> None:
-    """Make `router.dispatch` count each event by platform and kind and track it while it runs."""
-    original: Dispatch = router.dispatch
-    if getattr(original, "_cxbot_ops", False):
-        return
-
-    async def dispatch(inbound: Inbound, port: ChatPort) -> None:
+    async def middleware(self, inbound: Inbound, port: ChatPort, call_next: Dispatch) -> None:
+        """Router middleware: count each event by platform and kind, and track it while it runs."""
         metrics.REQUESTS.labels(inbound.conversation.platform, inbound.kind.value).inc()
-        async with inflight.track():
-            await original(inbound, port)
-
-    dispatch._cxbot_ops = True  # type: ignore[attr-defined]
-    setattr(router, "dispatch", dispatch)  # noqa: B010 - instance attribute shadows the method
+        async with self.track():
+            await call_next(inbound, port)

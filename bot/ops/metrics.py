@@ -2,12 +2,13 @@
 
 Features import what they need and call it directly, e.g.
 `metrics.REQUESTS.labels("slack", "message").inc()` or `with metrics.ACK_SECONDS.labels("slack").time(): ...`.
+Retrieval and answers are observed instead: `ops.install` adds `searched` and `answered` to their hooks.
 `GET /metrics` renders the registry in the Prometheus text format.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
@@ -57,6 +58,25 @@ HTTP_REQUESTS = Counter(
 READY = Gauge("cxbot_ready", "1 when /readyz last found every dependency reachable.", registry=REGISTRY)
 
 
+if TYPE_CHECKING:
+    from bot.ask.feature import Answered
+    from bot.search.retriever import Searched
+
+
+def searched(event: Searched) -> None:
+    """Time one retrieval (observer of `Knowledge.searched`)."""
+    RETRIEVAL_SECONDS.observe(event.seconds)
+
+
+def answered(event: Answered) -> None:
+    """Count one question by outcome and time its answer (observer of `AskFeature.answered`)."""
+    if event.seconds is not None:
+        ANSWER_SECONDS.observe(event.seconds)
+    ANSWERS.labels(event.outcome).inc()
+    if event.outcome == "abstained":
+        ABSTENTIONS.inc()
+
+
 def vote() -> None:
     """Count one pulse vote (call after it is stored)."""
     VOTES.inc()
@@ -77,18 +97,3 @@ async def metrics_view(_request: web.Request) -> web.Response:
     body = generate_latest(REGISTRY)
     return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
-
-if TYPE_CHECKING:
-    from bot.search.retriever import Retriever
-
-
-def timed_retrieval(retriever: Retriever) -> Retriever:
-    """Record every `retriever.search` call in `cxbot_retrieval_seconds`."""
-    search = retriever.search
-
-    def timed(question: str, *args: Any) -> Any:
-        with RETRIEVAL_SECONDS.time():
-            return search(question, *args)
-
-    setattr(retriever, "search", timed)  # noqa: B010 - instance attribute shadows the method
-    return retriever

@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 from threadpoolctl import threadpool_limits
 
+from bot.core.observe import Observers
 from bot.embed.base import Embedder
 from bot.search.keyword import KeywordIndex
 from bot.search.lexicon import Lexicon
@@ -49,6 +50,13 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class Searched:
+    """One `Retriever.search`: how long it took, question embedding included (also when it failed)."""
+
+    seconds: float
+
+
+@dataclass(frozen=True)
 class Tuning:
     dense_k: int = 50
     keyword_k: int = 40
@@ -67,7 +75,7 @@ class Tuning:
 class Retriever:
     def __init__(
         self, store: KnowledgeStore, embedder: Embedder, tuning: Tuning | None = None,
-        collections: Collections | None = None,
+        collections: Collections | None = None, searched: Observers[Searched] | None = None,
     ) -> None:
         # The products computed per question are small, and idle BLAS threads spin on the cores the
         # embedding model needs next (measured: a query embedding took 140 ms instead of 25 after one
@@ -77,6 +85,7 @@ class Retriever:
         self.embedder = embedder
         self.tuning = tuning or Tuning()
         self.collections = collections or Collections(Path("/"))
+        self.searched: Observers[Searched] = searched or Observers()
         self._of_doc: dict[str, str] = {}
         self._chunk_coll: list[str] = []
         self._masks: dict[frozenset[str], Any] = {}
@@ -160,6 +169,13 @@ class Retriever:
 
         Invisible chunks are dropped before ranking, so they never influence scores or the answer.
         """
+        started = time.perf_counter()
+        try:
+            return self._search(question, allowed)
+        finally:
+            self.searched.notify(Searched(time.perf_counter() - started))
+
+    def _search(self, question: str, allowed: frozenset[str] | None) -> list[Passage]:
         self.refresh()
         t = self.tuning
         allowed = self.collections.public() if allowed is None else frozenset(allowed)

@@ -11,7 +11,7 @@ from pathlib import Path
 from bot.app import build_services
 from bot.core.model import Conversation, Inbound, InboundKind, User
 from bot.core.port import RecordingPort
-from bot.ops.inflight import Inflight, instrument
+from bot.ops.inflight import Inflight
 from bot.ops.logs import REQUEST_ID, JsonFormatter
 from bot.settings import Settings
 
@@ -45,7 +45,7 @@ async def test_asking_logs_no_question_text_and_no_raw_user_id_at_info(
 ) -> None:
     shutil.copytree(sample_index.data_dir / "chroma", tmp_path / "data" / "chroma")
     services = build_services(settings_factory())
-    instrument(services.router, Inflight())
+    services.router.use(Inflight().middleware)
     capture = Capture()
     root = logging.getLogger()
     old = root.level
