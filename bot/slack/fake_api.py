@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import json
 import logging
+import socket
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -94,7 +95,8 @@ class FakeSlackAPI:
                 await asyncio.wait_for(self._changed.wait(), min(left, 0.2))
         return self.called(method)
 
-    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+    async def start(self, host: str = "127.0.0.1", port: int = 0, sock: socket.socket | None = None) -> str:
+        """Serve on `host:port`, or on a socket the caller bound (`url` then names `host` and its port)."""
         app = web.Application(client_max_size=50 * 1024 * 1024)
         app.router.add_route("*", "/api/{method}", self._handle)
         app.router.add_post("/upload/{file_id}", self._upload)
@@ -102,7 +104,7 @@ class FakeSlackAPI:
         app.router.add_post("/hooks/{path:.*}", self._response_url)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port)
+        site: web.BaseSite = web.SockSite(self._runner, sock) if sock else web.TCPSite(self._runner, host, port)
         await site.start()
         bound = self._runner.addresses[0]
         self.url = f"http://{host}:{bound[1]}/api/"
