@@ -1,26 +1,45 @@
-"""The `cxbot` command line. Each command's docstring is its help text."""
+"""The `cxbot` command line. Each command's docstring is its help text.
+
+Start-up matters here (`cxbot --help` should answer in well under a second): a command imports what it
+needs (Chroma, the answer pipeline, aiohttp, matplotlib, settings) inside its function, never at the
+top of this module or of the sub-apps' modules. `tests/test_cli_imports.py` keeps it so.
+"""
 
 from __future__ import annotations
 
 import json
 import logging
 import sys
+from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from bot.digest import cli as digest_cli
 from bot.ops import doctor as ops_doctor
-from bot.settings import Settings
+from bot.pulse import cli as pulse_cli
+from bot.trust import cli as trust_cli
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from bot.settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="cxbot: CX answers, pulses and digests.")
-err = Console(stderr=True)
-out = Console()
+
+
+@cache
+def console(stderr: bool = False) -> Console:
+    """stdout's (or stderr's) rich console, made on first use."""
+    from rich.console import Console
+
+    return Console(stderr=stderr)
 
 
 def settings() -> Settings:
+    from bot.settings import Settings
+
     return Settings()
 
 
@@ -30,8 +49,11 @@ def ingest(
     as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary")] = False,
 ) -> None:
     """Index documents (Markdown, text, PDF, DOCX, HTML) into the knowledge store."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     from bot.knowledge import Knowledge
 
+    out, err = console(), console(stderr=True)
     cfg = settings()
     cfg.ensure_dirs()
     roots = list(paths) if paths else [cfg.knowledge_dir]
@@ -66,6 +88,7 @@ def ask(
     """Answer a question from the indexed knowledge, with sources."""
     from bot.knowledge import Knowledge
 
+    out, err = console(), console(stderr=True)
     service = Knowledge(settings()).ask
     if batch is not None:
         for n, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), 1):
@@ -105,6 +128,7 @@ def chat(
     from bot.app import build_services
     from bot.console.adapter import ConsolePort, chat_loop
 
+    out = console()
     cfg = settings()
     services = build_services(cfg)
     port = ConsolePort(out, save_image=_image_saver(cfg))
@@ -161,12 +185,10 @@ def serve() -> None:
 
 
 ops_doctor.register(app)  # `cxbot doctor`
-
-
-app.add_typer(__import__("bot.pulse.cli", fromlist=["app"]).app, name="pulse")  # `cxbot pulse ...`
-app.add_typer(__import__("bot.digest.cli", fromlist=["app"]).app, name="digest")  # `cxbot digest ...`
-app.command("demo-data")(__import__("bot.digest.cli", fromlist=["demo_data"]).demo_data)
-app.command("forget")(__import__("bot.trust.cli", fromlist=["forget"]).forget)  # `cxbot forget USER`
+app.add_typer(pulse_cli.app, name="pulse")  # `cxbot pulse ...`
+app.add_typer(digest_cli.app, name="digest")  # `cxbot digest ...`
+app.command("demo-data")(digest_cli.demo_data)
+app.command("forget")(trust_cli.forget)  # `cxbot forget USER`
 
 
 def main() -> None:

@@ -9,20 +9,17 @@ from typing import Annotated
 
 import typer
 
-from bot.digest.card import digest_markdown
-from bot.digest.service import DigestService
-from bot.kpi.config import ConfigError
-from bot.kpi.demo import generate, last_complete_week
-from bot.kpi.sources import SourceError
-from bot.kpi.weeks import label, parse_label
-from bot.settings import Settings
-
+# Heavy modules (numpy, matplotlib, SQLAlchemy, settings) are imported inside the commands: see bot/cli.py.
 log = logging.getLogger(__name__)
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Weekly CX KPI digest.")
 
 
 def demo_data() -> None:
     """Write a synthetic year of surveys, tickets and accounts where the default KPI config reads them."""
+    from bot.kpi.demo import generate, last_complete_week
+    from bot.kpi.weeks import label
+    from bot.settings import Settings
+
     cfg = Settings()
     cfg.ensure_dirs()
     week = last_complete_week(datetime.now(UTC).date())
@@ -38,6 +35,14 @@ def preview(
     week: Annotated[str | None, typer.Option("--week", help="ISO week like 2026-W47 (default: last week)")] = None,
 ) -> None:
     """Render a week's digest as Markdown plus a PNG trend chart."""
+    from bot.digest.card import digest_markdown
+    from bot.digest.service import DigestService
+    from bot.kpi.config import ConfigError
+    from bot.kpi.demo import last_complete_week
+    from bot.kpi.sources import SourceError
+    from bot.kpi.weeks import parse_label
+    from bot.settings import Settings
+
     cfg = Settings()
     try:
         wk = parse_label(week) if week else last_complete_week(datetime.now(UTC).date())

@@ -1,6 +1,6 @@
 """Graceful shutdown: count the events being handled, stop taking new ones, wait for the rest.
 
-`ops.install` adds `Inflight.middleware` to the router's middleware chain, so every inbound event from
+`ops.serving.install` adds `Inflight.middleware` to the router's middleware chain, so every inbound event from
 any edge is counted (metrics `cxbot_requests{platform,kind}`) and tracked here. Edges that queue work
 after acknowledging it should wrap the queued part in `inflight.track()` as soon as they accept the event.
 """

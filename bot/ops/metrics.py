@@ -2,7 +2,7 @@
 
 Features import what they need and call it directly, e.g.
 `metrics.REQUESTS.labels("slack", "message").inc()` or `with metrics.ACK_SECONDS.labels("slack").time(): ...`.
-Retrieval and answers are observed instead: `ops.install` adds `searched` and `answered` to their hooks.
+Retrieval and answers are observed instead: `ops.serving.install` adds `searched` and `answered` to their hooks.
 `GET /metrics` renders the registry in the Prometheus text format.
 """
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import sys
 from typing import Annotated
 
 import typer
-
-from bot.settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Pulse checks: export results, check templates.")
 
@@ -20,9 +17,12 @@ def export(
     as_csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout (else a readable table)")] = False,
 ) -> None:
     """Export a pulse's aggregates per statement (never individual votes); anonymity floor applied."""
+    import asyncio
+
     from bot.db.engine import Database
     from bot.pulse.results import to_rows
     from bot.pulse.service import PulseService
+    from bot.settings import Settings
 
     settings = Settings()
     db = Database(settings)
@@ -53,6 +53,7 @@ def export(
 def templates() -> None:
     """List the pulse templates and report every problem in the template files."""
     from bot.pulse.templates import load_dir
+    from bot.settings import Settings
 
     settings = Settings()
     folder = settings.pulse_templates or settings.knowledge_dir / "pulses"

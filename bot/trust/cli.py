@@ -6,14 +6,13 @@ from typing import Annotated
 
 import typer
 
-from bot.settings import Settings
-
 
 def forget(
     user: Annotated[str, typer.Argument(help="User id: U0123ABC, slack:U0123ABC or teams:<aad object id>")],
 ) -> None:
     """Delete one person's questions, pulse votes and shareable private answers."""
     from bot.db.engine import Database
+    from bot.settings import Settings
     from bot.trust.privacy import forget as forget_user
     from bot.trust.privacy import parse_user
 

@@ -7,8 +7,8 @@ import logging
 
 from aiohttp import web
 
-from bot import ops
 from bot.app import Services
+from bot.ops import serving
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def build_app(services: Services) -> web.Application:
     app = web.Application(client_max_size=2 * 1024 * 1024)
     app[SERVICES] = services
     app.router.add_get("/healthz", healthz)
-    ops.install(app, services)  # /readyz, /metrics, request ids, graceful shutdown
+    serving.install(app, services)  # /readyz, /metrics, request ids, graceful shutdown
     for name in EDGES:
         try:
             module = importlib.import_module(name)
