@@ -26,6 +26,7 @@ from bot.cli import app
 from bot.core.model import Conversation, Inbound, InboundKind, User
 from bot.core.port import RecordingPort
 from bot.core.privacy import hash_user
+from bot.pulse.cards import NOT_ENOUGH
 from bot.pulse.models import PulseVote
 from bot.settings import Settings
 from bot.slack.edge import SLACK_EDGE
@@ -186,8 +187,13 @@ async def test_no_raw_user_id_and_no_sub_floor_result_in_any_table_or_endpoint(s
             assert resp.status < 500 and not RAW.search(body), path
     home = json.dumps([c.args["view"] for c in slack.fake.called("views.publish")])
     assert not RAW.search(home)
-    results = [c.args for c in slack.fake.calls if f"#{pid}" in json.dumps(c.args) and "mean" in json.dumps(c.args).lower()]
-    assert all("5.0" not in json.dumps(r) for r in results)  # no mean shown below the floor
+    # The results card is posted, and below the floor it shows the anonymity note instead of any figure.
+    results = [json.dumps(c.args, ensure_ascii=False) for c in slack.fake.called("chat.postMessage")
+               if "Results:" in json.dumps(c.args, ensure_ascii=False) and f"#{pid}" in json.dumps(c.args)]
+    assert len(results) == 1, "the pulse's results card was not posted"
+    assert "2 took part" in results[0] and NOT_ENOUGH["en"] in results[0]
+    assert not re.search(r"\bmean\b|5\.0|`5`", results[0]), results[0]  # no mean, no distribution bars
+    assert "5.0" not in home
     env = {"CXBOT_DATA_DIR": str(slack.services.settings.data_dir),
            "DATABASE_URL": slack.services.settings.db_url, "CXBOT_ANONYMITY_K": "3"}
     export = await asyncio.to_thread(CliRunner().invoke, app, ["pulse", "export", pid, "--csv"], env=env)
