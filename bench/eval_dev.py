@@ -4,6 +4,8 @@
 
 With --ingest, indexes ../shared/corpus/{trends,playbooks} into CXBOT_DATA_DIR first.
 Prints the scorer's table and the per-question abstention features (for tuning the policy).
+For the #13 bars measured through the real command line (`cxbot ask --batch`), on dev or on
+bench/eval/own_questions.jsonl, use bench/answer_quality.py.
 """
 
 from __future__ import annotations
