@@ -103,6 +103,11 @@ def _mean(xs: list[float]) -> float | None:
     return sum(xs) / len(xs) if xs else None
 
 
+def _answered(p: dict[str, Any] | None) -> bool:
+    """As the scorer counts it: no prediction is an abstention, a missing `answered` means answered."""
+    return p is not None and bool(p.get("answered", True))
+
+
 def extra_figures(
     score: ModuleType, questions: list[dict[str, Any]], preds: list[dict[str, Any]]
 ) -> dict[str, Any]:
@@ -124,9 +129,7 @@ def extra_figures(
     for label, marker in (("near_miss", "-nm-"), ("off_topic", "-off-")):
         sub = [q for q in questions if score.is_unanswerable(q) and marker in str(q["id"])]
         if sub:
-            recall[label] = _mean(
-                [0.0 if by_id.get(str(q["id"]), {}).get("answered", False) else 1.0 for q in sub]
-            )
+            recall[label] = _mean([0.0 if _answered(by_id.get(str(q["id"]))) else 1.0 for q in sub])
     return {
         "median_words": statistics.median(lengths) if lengths else None,
         "fact_first30": _mean(early),
