@@ -43,7 +43,8 @@ def index_knowledge(data_dir: Path) -> None:
 class Server:
     """`cxbot serve` in a child process; stderr kept in a file so crashes can be counted."""
 
-    def __init__(self, api_url: str, data_dir: Path, database_url: str | None = None) -> None:
+    def __init__(self, api_url: str, data_dir: Path, database_url: str | None = None,
+                 extra_env: dict[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.NamedTemporaryFile("w+", prefix="cxbot-serve-", suffix=".log", delete=False)  # noqa: SIM115
@@ -53,6 +54,7 @@ class Server:
         env.pop("SLACK_APP_TOKEN", None)
         if database_url:
             env["DATABASE_URL"] = database_url
+        env.update(extra_env or {})
         self.proc = subprocess.Popen([sys.executable, "-m", "bot", "serve"], env=env, cwd=ROOT,
                                      stdout=self.log, stderr=subprocess.STDOUT)
 

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness import FIXTURES, Running, slack_signed
+from harness import FIXTURES, SECRET, Running
+from hostile_requests import SIGN_MODES, Req, form_shapes, shapes, slack_auth, teams_auth, with_hostile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -86,13 +87,15 @@ def fixture(platform: str, name: str) -> Any:
     return json.loads((FIXTURES / platform / name).read_text(encoding="utf-8"))
 
 
-def http_check(run: Running, path: str, content_type: str, sign: bool = True) -> Callable[[tuple[bytes, bool]], str]:
-    def check(item: tuple[bytes, bool]) -> str:
-        body, signed = item
-        headers = {"Content-Type": content_type, **(slack_signed(body) if sign and signed else {})}
-        status = run.request("POST", path, body, headers)
-        if status >= 500:
-            raise Crash(f"HTTP {status} for {body[:200]!r}")
+def http_check(run: Running, path: str, content_type: str, sign: bool = True,
+               base: str | None = None) -> Callable[[Req], str]:
+    """Send a request; a 5xx or a connection broken before the answer is a crash."""
+
+    def check(req: Req) -> str:
+        headers = {"Content-Type": content_type, **dict(req.headers), **(slack_auth(req, SECRET) if sign else {})}
+        status = run.request("POST", path, req.body, headers, stream=req.stream, base=base)
+        if status >= 500 or status < 0:
+            raise Crash(f"HTTP {status} for {req.describe()}")
         return str(status)
 
     return check
@@ -102,29 +105,32 @@ def as_bytes(doc: st.SearchStrategy[Any]) -> st.SearchStrategy[bytes]:
     return doc.map(lambda d: json.dumps(d, default=str).encode()) | st.binary(max_size=200)
 
 
-def signed(body: st.SearchStrategy[bytes]) -> st.SearchStrategy[tuple[bytes, bool]]:
-    return st.tuples(body, st.integers(0, 9).map(lambda n: n > 0))  # one in ten unsigned
+def signed(body: st.SearchStrategy[bytes]) -> st.SearchStrategy[Req]:
+    """Nine in ten signed; the tenth unsigned, garbage-signed, stale or signed with the wrong secret."""
+    mode = st.integers(0, 39).map(lambda n: "signed" if n < 36 else SIGN_MODES[n - 35])
+    return st.tuples(body, mode).map(lambda t: Req(t[0], t[1]))
 
 
 # ------------------------------------------------------------------ Slack
 
 
-def slack_events() -> st.SearchStrategy[tuple[bytes, bool]]:
+def slack_events() -> st.SearchStrategy[Req]:
     docs = st.one_of(*[mutated(fixture("slack", n), [("event", "text")]) for n in (
         "events_app_mention.json", "events_message_im.json", "events_message_channel_rich_text.json",
         "events_url_verification.json")]) | json_value
-    return signed(as_bytes(docs))
+    real = [fixture("slack", "events_app_mention.json"), fixture("slack", "events_message_im.json")]
+    return with_hostile(signed(as_bytes(docs)), shapes(real, 1_500_000, "event_context"))
 
 
-def slack_commands() -> st.SearchStrategy[tuple[bytes, bool]]:
+def slack_commands() -> st.SearchStrategy[Req]:
     form = fixture("slack", "slash_command.json")["form"]
     base = dict(form, command="/cx")
     edits = st.dictionaries(st.sampled_from([*base, "x"]), words, max_size=4)
     body = edits.map(lambda e: urllib.parse.urlencode({**base, "text": "help", **e}).encode()) | st.binary(max_size=200)
-    return signed(body)
+    return with_hostile(signed(body), shapes([], 1_500_000, "text"))
 
 
-def slack_interactivity() -> st.SearchStrategy[tuple[bytes, bool]]:
+def slack_interactivity() -> st.SearchStrategy[Req]:
     base = fixture("slack", "interactivity_block_actions.json")
     actions = st.sampled_from(["feedback:up", "feedback:down", "share", "pulse_vote:0:3", "pulse_vote", "x:y"])
     values = st.sampled_from(["1:0:3", "999999:0:1", "1:99:9", "", "abc", "0" * 70]) | st.text(max_size=80)
@@ -132,30 +138,38 @@ def slack_interactivity() -> st.SearchStrategy[tuple[bytes, bool]]:
         lambda t: mutate(t[0], [(("actions", 0, "action_id"), t[1]), (("actions", 0, "value"), t[2])]))
     body = (doc.map(lambda d: ("payload=" + urllib.parse.quote(json.dumps(d, default=str))).encode())
             | st.binary(max_size=200) | st.text(max_size=100).map(lambda t: ("payload=" + t).encode()))
-    return signed(body)
+    return with_hostile(signed(body), form_shapes(base, 1_500_000))
 
 
 # ------------------------------------------------------------------ Teams
 
 
-def teams_activities(connector: str) -> st.SearchStrategy[tuple[bytes, bool]]:
-    bases = []
-    for n in ("message_channel_mention.json", "message_personal.json", "message_adaptivecard_submit_value.json",
-              "conversationUpdate_teamMemberAdded.json"):
-        b = fixture("teams", n)
-        b["serviceUrl"] = connector
-        bases.append(mutated(b, [("text",)]))
-    return signed(as_bytes(st.one_of(*bases) | json_value))
+TEAMS_FIXTURES = ("message_channel_mention.json", "message_personal.json", "message_adaptivecard_submit_value.json",
+                  "conversationUpdate_teamMemberAdded.json")
 
 
-def teams_invokes(connector: str) -> st.SearchStrategy[tuple[bytes, bool]]:
+def teams_real(connector: str) -> list[dict[str, Any]]:
+    return [{**fixture("teams", n), "serviceUrl": connector} for n in TEAMS_FIXTURES]
+
+
+def teams_activities(connector: str) -> st.SearchStrategy[Req]:
+    bases = [mutated(b, [("text",)]) for b in teams_real(connector)]
+    return with_hostile(signed(as_bytes(st.one_of(*bases) | json_value)), shapes(teams_real(connector), 3 * 1024 * 1024, "value"))
+
+
+def teams_auth_requests(connector: str) -> st.SearchStrategy[Req]:
+    """For the server with Bot Framework auth on."""
+    return teams_auth(teams_activities(connector))
+
+
+def teams_invokes(connector: str) -> st.SearchStrategy[Req]:
     base = fixture("teams", "message_personal.json")
     base.update(serviceUrl=connector, type="invoke", name="adaptiveCard/action", text=None,
                 value={"action": {"type": "Action.Execute", "verb": "feedback:up", "data": {"action": "feedback:up", "value": "1"}}})
     names = st.sampled_from(["adaptiveCard/action", "composeExtension/query", "task/fetch", "", "signin/verifyState"])
     doc = st.tuples(mutated(base), names, json_value).map(
         lambda t: mutate(t[0], [(("name",), t[1])] + ([(("value", "action", "data"), t[2])] if t[2] is not None else [])))
-    return signed(as_bytes(doc))
+    return with_hostile(signed(as_bytes(doc)), shapes([base], 3 * 1024 * 1024, "value"))
 
 
 # ------------------------------------------------------------------ files

@@ -1,6 +1,8 @@
 """A running cxbot (real aiohttp app: Slack and Teams edges) on 127.0.0.1 for the HTTP fuzzers.
 
-The server runs in its own event loop thread; the fuzzers (hypothesis, synchronous) send requests
+Two servers: the main one (Slack, and Teams without auth, so activities reach the bot) and
+`auth_base`, Teams with Bot Framework auth on (MicrosoftAppId/MicrosoftAppPassword set). Both run in
+one event loop thread; the fuzzers (hypothesis, synchronous) send requests
 through `Running.request`. Every ERROR log record with an exception from `bot.*` counts as a crash.
 """
 
@@ -28,6 +30,7 @@ from bot.web.app import build_app
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from testkit.hostile import APP_ID, chunked  # noqa: E402
 from testkit.slack_signing import slack_headers  # noqa: E402
 
 FIXTURES = ROOT.parent / "shared" / "fixtures"
@@ -59,12 +62,22 @@ class Running:
     fake: FakeSlackAPI
     session: aiohttp.ClientSession
     stop: list[Any] = field(default_factory=list)
+    auth_base: str = ""
+    connector_url: str = ""
+    others: list[Services] = field(default_factory=list)
 
-    def request(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> int:
+    def request(self, method: str, path: str, body: bytes, headers: dict[str, str], *,
+                stream: bool = False, base: str | None = None) -> int:
+        """The status code, or -1 when the connection broke before an answer came."""
+
         async def go() -> int:
-            async with self.session.request(method, self.base + path, data=body, headers=headers) as resp:
-                await resp.read()
-                return resp.status
+            data: Any = chunked(body) if stream else body
+            try:
+                async with self.session.request(method, (base or self.base) + path, data=data, headers=headers) as resp:
+                    await resp.read()
+                    return resp.status
+            except aiohttp.ClientError:
+                return -1
 
         return asyncio.run_coroutine_threadsafe(go(), self.loop).result(60)
 
@@ -91,7 +104,8 @@ class Running:
 
         asyncio.run_coroutine_threadsafe(go(), self.loop).result(60)
         self.loop.call_soon_threadsafe(self.loop.stop)
-        self.services.close()
+        for services in (self.services, *self.others):
+            services.close()
 
 
 def start(data_dir: Path | None = None, index: bool = True, **update: Any) -> Running:
@@ -121,9 +135,17 @@ def start(data_dir: Path | None = None, index: bool = True, **update: Any) -> Ru
         services = build_services(settings)
         server = TestServer(build_app(services), host="127.0.0.1")
         await server.start_server()
+        auth = settings.model_copy(update={
+            "slack_bot_token": None, "slack_signing_secret": None, "database_url": f"sqlite:///{data / 'auth.db'}",
+            "microsoft_app_id": APP_ID, "microsoft_app_password": SecretStr("fuzz-app-password")})
+        auth_services = build_services(auth)
+        auth_server = TestServer(build_app(auth_services), host="127.0.0.1")
+        await auth_server.start_server()
         session = aiohttp.ClientSession()
-        run = Running(loop, str(server.make_url("")).rstrip("/"), services, crashes, fake, session, [server, connector])
-        run.connector_url = str(connector.make_url("/"))  # type: ignore[attr-defined]
+        run = Running(loop, str(server.make_url("")).rstrip("/"), services, crashes, fake, session,
+                      [server, connector, auth_server], str(auth_server.make_url("")).rstrip("/"),
+                      str(connector.make_url("/")))
+        run.others.append(auth_services)
         return run
 
     return asyncio.run_coroutine_threadsafe(boot(), loop).result(120)

@@ -3,7 +3,9 @@
     .venv/bin/python fuzz/run.py [--n 10000] [--edges slack-events,documents,...]
 
 Edges: Slack events, slash commands and interactivity and Teams activities and invokes (real HTTP
-to a running cxbot: no 5xx, no exception logged by cxbot), CLI arguments (no traceback), KPI files,
+to a running cxbot: no 5xx, no broken connection, no exception logged by cxbot; one input in ten a
+hostile shape: deep nesting, oversized, compressed bombs, undecodable bytes), Teams with Bot
+Framework auth on (every Authorization shape, on normal and hostile bodies), CLI arguments (no traceback), KPI files,
 pulse template files and documents of every format including zip bombs, huge files and deeply
 nested HTML (a clear error or a result, never an unexpected exception). Exit status 1 on any crash.
 """
@@ -30,7 +32,16 @@ HTTP_EDGES = {
     "slack-interactivity": ("/slack/events", "application/x-www-form-urlencoded", lambda url: edges.slack_interactivity()),
     "teams-activities": ("/api/messages", "application/json", edges.teams_activities),
     "teams-invokes": ("/api/messages", "application/json", edges.teams_invokes),
+    "teams-auth": ("/api/messages", "application/json", edges.teams_auth_requests),  # on the server with auth on
 }
+
+
+def http_check(run: Any, name: str) -> Any:
+    """The check for HTTP edge `name` against a running harness."""
+    path, ctype, _strategy = HTTP_EDGES[name]
+    if name == "teams-auth":
+        return edges.http_check(run, path, ctype, sign=False, base=run.auth_base)
+    return edges.http_check(run, path, ctype)
 FILE_EDGES: dict[str, tuple[Any, Any]] = {
     "documents": (edges.documents, edges.check_document),
     "kpi-files": (edges.kpi_files, edges.check_kpi),
@@ -90,9 +101,9 @@ def main() -> int:
         run = start()
         try:
             for name in [n for n in names if n in HTTP_EDGES]:
-                path, ctype, strategy = HTTP_EDGES[name]
+                strategy = HTTP_EDGES[name][2]
                 t0 = time.perf_counter()
-                out = run_edge(name, strategy(run.connector_url), edges.http_check(run, path, ctype), args.n)  # type: ignore[attr-defined]
+                out = run_edge(name, strategy(run.connector_url), http_check(run, name), args.n)
                 run.drain()
                 out.crashes += run.crashes.records
                 run.crashes.records.clear()

@@ -2,7 +2,8 @@
 
 Signatures are checked by `slack_sdk.signature.SignatureVerifier` (Slack's v0 scheme, at most five
 minutes off) before anything is parsed: missing, malformed, bad or stale ones are answered 401. A body
-that is not UTF-8 (the scheme signs text) or not JSON or a form is answered 400. Nothing a client sends can make this route answer 5xx.
+that is not UTF-8 (the scheme signs text), not JSON or a form, or nested too deeply is answered 400; one over
+1 MB is answered 413 without being read whole. Nothing a client sends can make this route answer 5xx.
 Events API callbacks need nothing but a 200, so they are acknowledged right here and bolt
 dispatches them from the work queue; commands and button clicks go through bolt before the
 response, because their acknowledgement is bolt's.
@@ -21,6 +22,7 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.slack.workers import WorkQueue
+from bot.web.body import Refused, read_capped, too_deep
 
 log = logging.getLogger(__name__)
 
@@ -75,20 +77,11 @@ class SlackRoute:
         return bool(timestamp and signature and _TIMESTAMP.fullmatch(timestamp) and _SIGNATURE.fullmatch(signature))
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
-        if request.content_length is not None and request.content_length > MAX_BODY:
-            return _reject(413, "body_too_large")
-        chunks: list[bytes] = []
-        size = 0
         try:
-            async for chunk in request.content.iter_chunked(64 * 1024):
-                size += len(chunk)
-                if size > MAX_BODY:
-                    return _reject(413, "body_too_large")
-                chunks.append(chunk)
-        except (ConnectionError, ValueError) as exc:
-            log.info("slack request body unreadable", extra={"error": type(exc).__name__})
-            return _reject(400, "unreadable_body")
-        raw = b"".join(chunks)
+            raw = await read_capped(request, MAX_BODY)
+        except Refused as refused:
+            log.info("slack request body refused", extra={"reason": refused.reason})
+            return refused.answer(_reject(refused.status, refused.reason))
         timestamp = request.headers.get("X-Slack-Request-Timestamp")
         signature = request.headers.get("X-Slack-Signature")
         if not self._well_formed(timestamp, signature):
@@ -103,6 +96,8 @@ class SlackRoute:
             bolt_request = AsyncBoltRequest(body=body, query=request.query_string, headers=dict(request.headers))
             if not isinstance(bolt_request.body, dict):
                 raise ValueError("payload is not an object")
+            if too_deep(bolt_request.body):
+                return _reject(400, "body_too_deep")
             if not well_formed(bolt_request.body):
                 raise ValueError("payload fields of the wrong type")
         except Exception as exc:

@@ -1,17 +1,21 @@
 """Mounts the Teams edge: `POST /api/messages` on the shared aiohttp app, with Bot Framework auth.
 
-The route checks the body and the token itself before handing the activity to botbuilder's
-`CloudAdapter`, so bad input answers 400 and a missing, malformed or invalid token answers 401
-(botbuilder alone answers 500 for a malformed Bearer token); 503 only when Microsoft's signing keys
-cannot be fetched to check a token. With `MicrosoftAppId` and
+The route checks the token and the body itself before handing the activity to botbuilder's
+`CloudAdapter` (botbuilder alone answers 500 for a malformed Bearer token). With auth on, a request
+without a well-formed `Bearer` JWT answers 401 before its body is read; a body over 2 MB answers 413
+without being read whole; one that is not a JSON activity, or nests deeper than 64 levels, 400; a token
+that does not verify, 401. 503 only when Microsoft's signing keys cannot be fetched to check a token. With `MicrosoftAppId` and
 `MicrosoftAppPassword` empty the bot runs unauthenticated (local development, the Agents Playground)
 and says so at start.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import logging
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +29,7 @@ from bot.settings import Settings
 from bot.teams.bot import CxTeamsBot
 from bot.teams.port import TeamsPort
 from bot.teams.store import ConversationStore
+from bot.web.body import MAX_BODY, Refused, load_json, read_capped
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -62,12 +67,29 @@ def bot_config(settings: Settings) -> BotConfig:
     return config
 
 
+_BEARER = re.compile(r"Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+")
+MAX_AUTHORIZATION = 8 * 1024  # aiohttp refuses longer header lines itself
+
+
+def _segment(part: str) -> Any:
+    try:
+        return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
+    except (binascii.Error, ValueError, RecursionError):
+        return None
+
+
+def well_formed_bearer(header: str) -> bool:
+    """`Bearer <JWT>` whose header and claims decode to JSON objects (the signature is checked later)."""
+    match = _BEARER.fullmatch(header) if len(header) <= MAX_AUTHORIZATION else None
+    return match is not None and all(isinstance(_segment(part), dict) for part in match.groups())
+
+
 def parse_activity(raw: bytes) -> Activity | str:
     """The activity in a request body, or why it is not one."""
     try:
-        body = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return "body is not JSON"
+        body = load_json(raw)
+    except Refused as refused:
+        return "body is nested too deeply" if refused.reason == "body_too_deep" else "body is not JSON"
     if not isinstance(body, dict):
         return "body is not an activity object"
     try:
@@ -99,15 +121,25 @@ def parse_activity(raw: bytes) -> Activity | str:
 class MessagesRoute:
     """The `/api/messages` handler."""
 
-    def __init__(self, auth: ConfigurationBotFrameworkAuthentication, adapter: CloudAdapter, bot: CxTeamsBot) -> None:
+    def __init__(self, auth: ConfigurationBotFrameworkAuthentication, adapter: CloudAdapter, bot: CxTeamsBot,
+                 auth_required: bool) -> None:
         self.auth = auth
         self.adapter = adapter
         self.bot = bot
+        self.auth_required = auth_required
 
     async def handle(self, request: web.Request) -> web.Response:
+        if self.auth_required and not well_formed_bearer(request.headers.get("Authorization", "")):
+            log.info("teams request rejected", extra={"reason": "no well-formed Bearer token"})
+            return web.json_response({"error": "unauthorized"}, status=401)
         if "application/json" not in request.headers.get("Content-Type", ""):
             return web.json_response({"error": "expected application/json"}, status=415)
-        parsed = parse_activity(await request.read())
+        try:
+            raw = await read_capped(request, MAX_BODY)
+        except Refused as refused:
+            log.info("teams request body refused", extra={"reason": refused.reason})
+            return refused.answer(web.json_response({"error": refused.reason}, status=refused.status))
+        parsed = parse_activity(raw)
         if isinstance(parsed, str):
             return web.json_response({"error": parsed}, status=400)
         try:
@@ -151,7 +183,7 @@ def mount(app: web.Application, services: Services) -> bool:
     port = TeamsPort(adapter, store, config.APP_ID)
     bot = CxTeamsBot(services.router, port, store, settings.hash_key.get_secret_value())
     app[TEAMS_BOT] = bot
-    app.router.add_post("/api/messages", MessagesRoute(auth, adapter, bot).handle)
+    app.router.add_post("/api/messages", MessagesRoute(auth, adapter, bot, bool(config.APP_ID)).handle)
     services.ports["teams"] = port
 
     async def drain(_app: web.Application) -> None:

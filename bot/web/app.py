@@ -9,6 +9,8 @@ from aiohttp import web
 
 from bot.app import Services
 from bot.ops import serving
+from bot.web.body import MAX_BODY
+from bot.web.guard import no_server_errors
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +29,11 @@ async def healthz(_request: web.Request) -> web.Response:
 
 
 def build_app(services: Services) -> web.Application:
-    app = web.Application(client_max_size=2 * 1024 * 1024)
+    app = web.Application(client_max_size=MAX_BODY)
     app[SERVICES] = services
     app.router.add_get("/healthz", healthz)
     serving.install(app, services)  # /readyz, /metrics, request ids, graceful shutdown
+    app.middlewares.append(no_server_errors)  # inside the request-id middleware: it logs the final status
     for name in EDGES:
         try:
             module = importlib.import_module(name)
