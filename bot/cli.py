@@ -19,6 +19,7 @@ import typer
 from bot.digest import cli as digest_cli
 from bot.ops import doctor as ops_doctor
 from bot.pulse import cli as pulse_cli
+from bot.sources import cli as sources_cli
 from bot.trust import cli as trust_cli
 
 if TYPE_CHECKING:
@@ -187,6 +188,7 @@ def serve() -> None:
 ops_doctor.register(app)  # `cxbot doctor`
 app.add_typer(pulse_cli.app, name="pulse")  # `cxbot pulse ...`
 app.add_typer(digest_cli.app, name="digest")  # `cxbot digest ...`
+app.add_typer(sources_cli.app, name="sources")  # `cxbot sources ...`
 app.command("demo-data")(digest_cli.demo_data)
 app.command("forget")(trust_cli.forget)  # `cxbot forget USER`
 

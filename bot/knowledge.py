@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -14,6 +15,8 @@ from bot.search.retriever import Retriever, Searched
 from bot.search.store import KnowledgeStore
 from bot.settings import Settings
 from bot.trust.collections import Collections
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -38,8 +41,15 @@ class Knowledge:
 
     @cached_property
     def collections(self) -> Collections:
-        """Who may see which folder of the knowledge dir (`collections.yaml`)."""
-        return Collections.load(self.settings.knowledge_dir, self.settings.collections_file)
+        """Who may see which folder of the knowledge dir (`collections.yaml`) and which source (`sources.yaml`)."""
+        from bot.sources.config import SourcesError, load_sources, scopes
+
+        base = Collections.load(self.settings.knowledge_dir, self.settings.collections_file)
+        try:
+            return base.with_scopes(scopes(load_sources(self.settings)))
+        except SourcesError as exc:  # sources' documents fall back to `default`-tagged only: fail closed
+            log.warning("sources file not loaded: %s", str(exc).splitlines()[0])
+            return base
 
     @cached_property
     def retriever(self) -> Retriever:

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     max_file_bytes: int = Field(default=20_000_000, alias="CXBOT_MAX_FILE_BYTES")
     max_chunks_per_file: int = Field(default=2000, alias="CXBOT_MAX_CHUNKS_PER_FILE")
     collections_file: Path | None = Field(default=None, alias="CXBOT_COLLECTIONS")  # default: knowledge dir/collections.yaml
+    sources_file: Path | None = Field(default=None, alias="CXBOT_SOURCES_FILE")  # default: knowledge dir/sources.yaml
+    sources_tick: float = Field(default=60.0, gt=0, alias="CXBOT_SOURCES_TICK")  # seconds between looks for due syncs
+    sources_lease: float = Field(default=300.0, gt=0, alias="CXBOT_SOURCES_LEASE")  # seconds a sync claim is held unrenewed
     question_retention_days: int = Field(default=90, ge=1, alias="CXBOT_QUESTION_RETENTION_DAYS")
     ask_rate_limit: int = Field(default=20, ge=0, alias="CXBOT_ASK_RATE_LIMIT")  # questions per user per window; 0 = off
     ask_rate_window: float = Field(default=60.0, gt=0, alias="CXBOT_ASK_RATE_WINDOW")  # seconds

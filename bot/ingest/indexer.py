@@ -170,7 +170,7 @@ class Indexer:
         if on_planned:
             on_planned(sum(len(c) for _, _, c, _ in prepared))
         for path, digest, chunks, url in prepared:
-            self._write(path, digest, chunks, url, on_progress)
+            self.write(str(path), display_path(path), digest, chunks, url, on_progress=on_progress)
             if str(path) in states:
                 summary.updated += 1
             else:
@@ -180,12 +180,19 @@ class Indexer:
             self.store.delete_doc(key)
             summary.removed += 1
         planned = sum(len(c) for _, _, c, _ in prepared)
-        words_changed = self.sync_words(
-            (lambda n: on_planned(planned + n)) if on_planned else None, on_progress,
+        self.finish(
+            bool(prepared or gone or self.retagged),
+            on_planned=(lambda n: on_planned(planned + n)) if on_planned else None, on_progress=on_progress,
         )
-        if prepared or gone or self.retagged or words_changed:
-            self.store.bump_version()
         return summary
+
+    def finish(
+        self, changed: bool, on_planned: Callable[[int], None] | None = None, on_progress: Progress | None = None,
+    ) -> None:
+        """After documents were written or removed: the word bridge brought up to date, readers told."""
+        words_changed = self.sync_words(on_planned, on_progress)
+        if changed or words_changed:
+            self.store.bump_version()
 
     def sync_words(
         self, on_planned: Callable[[int], None] | None = None, on_progress: Progress | None = None,
@@ -213,11 +220,15 @@ class Indexer:
             self.store.drop_words(gone)
         return bool(new or gone)
 
-    def _write(
-        self, path: Path, digest: str, chunks: list[Chunk], url: str, on_progress: Progress | None
+    def write(
+        self, key: str, shown: str, digest: str, chunks: list[Chunk], url: str, *, version: str = "",
+        on_progress: Progress | None = None,
     ) -> None:
-        key = str(path)
-        shown = display_path(path)
+        """Embed and store one document's chunks under `key` (ids are deterministic: rewriting is idempotent).
+
+        `version` is what the document's source calls its revision (a blob id, an ETag, a version
+        number); the next sync compares it before fetching the document again.
+        """
         texts = [c.embed_text for c in chunks]
         vectors = []
         for i in range(0, len(texts), self.batch):
@@ -239,6 +250,7 @@ class Indexer:
                 "chunk": c.index,
                 "url": url,
                 "collection": self.collection_of(key),
+                **({"doc_version": version} if version else {}),
             }
             for c in chunks
         ]

@@ -61,6 +61,7 @@ class DocState:
     expected: int
     stored: int
     collection: str = "default"
+    version: str = ""  # the source's revision of the document (sources only; "" for folder ingest)
 
     @property
     def complete(self) -> bool:
@@ -142,6 +143,7 @@ class KnowledgeStore:
     def doc_states(self) -> dict[str, DocState]:
         states: dict[str, tuple[str, int, int]] = {}
         collections: dict[str, str] = {}
+        versions: dict[str, str] = {}
         for got in _pages(self.collection, ["metadatas"]):
             for meta in got["metadatas"] or []:
                 key = str(meta["doc"])
@@ -153,12 +155,23 @@ class KnowledgeStore:
                     collections[key] = ""  # mixed tags: re-tag
                 else:
                     collections.setdefault(key, str(meta.get("collection", "default")))
-        return {k: DocState(h, n, s, collections.get(k, "default")) for k, (h, n, s) in states.items()}
+                if versions.get(key, meta.get("doc_version", "")) != meta.get("doc_version", ""):
+                    versions[key] = ""  # mixed versions: compare as unknown
+                else:
+                    versions.setdefault(key, str(meta.get("doc_version", "")))
+        return {
+            k: DocState(h, n, s, collections.get(k, "default"), versions.get(k, ""))
+            for k, (h, n, s) in states.items()
+        }
 
     def retag(self, key: str, collection: str) -> None:
         """Move a document's chunks to another collection (its folder's audience changed)."""
+        self.update_meta(key, collection=collection)
+
+    def update_meta(self, key: str, **fields: str) -> None:
+        """Set metadata fields on every chunk of a document (nothing is re-embedded)."""
         got = self.collection.get(where={"doc": key}, include=["metadatas"])
-        metas = [{**dict(m), "collection": collection} for m in (got["metadatas"] or [])]
+        metas = [{**dict(m), **fields} for m in (got["metadatas"] or [])]
         if got["ids"]:
             self.collection.update(ids=got["ids"], metadatas=metas)
 

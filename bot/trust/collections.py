@@ -86,6 +86,8 @@ class Collections:
 
     root: Path
     items: tuple[Collection, ...] = ()
+    # (key prefix, collection) of knowledge sources (`bot.sources`): a source's documents are its collection's
+    scopes: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def load(cls, root: Path, file: Path | None = None) -> Collections:
@@ -117,10 +119,20 @@ class Collections:
     def names(self) -> frozenset[str]:
         return frozenset(c.name for c in self.items) | {DEFAULT}
 
+    def with_scopes(self, scopes: tuple[tuple[str, str], ...]) -> Collections:
+        """The same collections, with the documents under each key prefix given to a collection."""
+        return Collections(self.root, self.items, scopes)
+
     def of_path(self, path: str | Path) -> str:
-        """The collection a file belongs to: the deepest configured folder containing it."""
-        p = os.path.abspath(str(path))
+        """The collection a document belongs to: the deepest configured folder (or source) containing it."""
+        key = str(path)
         best, depth = DEFAULT, -1
+        for prefix, name in self.scopes:
+            if (key.startswith(prefix) or key == prefix.rstrip(os.sep)) and len(prefix) > depth:
+                best, depth = name, len(prefix)
+        if key.startswith("source:"):
+            return best
+        p = os.path.abspath(key)
         for c in self.items:
             if c.folder is None:
                 continue

@@ -1,0 +1,1 @@
+"""Knowledge sources: folders, Git, web sites, Confluence and SharePoint kept in step with the index."""
