@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -59,8 +60,8 @@ def test_a_commit_changing_one_file_and_deleting_another_updates_one_and_removes
     assert first.summary.added == 4
 
     changed = repo.path / "playbooks" / SMALL[0]
-    changed.write_text(changed.read_text(encoding="utf-8") + "\nEscalate capacity gaps to the duty lead at once.\n",
-                       encoding="utf-8")
+    fresh = f"\nEscalate capacity gaps to the duty lead at once (note {time.time()}).\n"  # new to the cache
+    changed.write_text(changed.read_text(encoding="utf-8") + fresh, encoding="utf-8")
     repo.remove(f"playbooks/{SMALL[1]}")
     commit = repo.commit("edit one, delete one")
 
