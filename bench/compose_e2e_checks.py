@@ -12,7 +12,7 @@ import aiohttp
 from compose_stack import Stack
 from slack_harness import FIXTURES, signed
 
-from bot.slack.fake_api import Call, FakeSlackAPI
+from testkit.slack_api import Call, FakeSlackAPI
 
 READYZ = ("import sys, urllib.request, urllib.error\n"
           "try:\n    r = urllib.request.urlopen('http://127.0.0.1:3978/readyz', timeout=5)\n"

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/digest_exactly_once.py [--subs 20] [--weeks 52] [--replicas 3]
 
-Counts `chat.postMessage` calls at the fake Slack Web API (bot/slack/fake_api.py) per channel and
+Counts `chat.postMessage` calls at the fake Slack Web API (testkit/slack_api.py) per channel and
 digest week: every (subscription, week) must arrive exactly once.
 """
 
@@ -37,7 +37,7 @@ from bot.digest.when import Slot  # noqa: E402
 from bot.kpi.demo import DemoSize, generate  # noqa: E402
 from bot.kpi.weeks import label, week_of  # noqa: E402
 from bot.settings import Settings  # noqa: E402
-from bot.slack.fake_api import FakeSlackAPI  # noqa: E402
+from testkit.slack_api import FakeSlackAPI  # noqa: E402
 
 PG = PG_ADMIN
 ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney")

@@ -39,11 +39,10 @@ import yaml
 from aiohttp import web
 from sqlalchemy import create_engine, text
 
-from bot.slack.fake_api import FakeSlackAPI
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from testkit.slack_api import FakeSlackAPI  # noqa: E402
 from testkit.slack_signing import slack_headers  # noqa: E402
 
 SECRET = "bench-signing-secret"

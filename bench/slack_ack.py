@@ -22,7 +22,7 @@ from pathlib import Path
 import aiohttp
 from slack_harness import FIXTURES, Server, index_knowledge, signed
 
-from bot.slack.fake_api import FakeSlackAPI
+from testkit.slack_api import FakeSlackAPI
 
 QUESTIONS = [
     "How fast must we acknowledge a customer complaint?",

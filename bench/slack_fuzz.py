@@ -26,7 +26,7 @@ import aiohttp
 from hostile_cases import Case, hostile_makers, report, send
 from slack_harness import FIXTURES, Server, signed
 
-from bot.slack.fake_api import FakeSlackAPI
+from testkit.slack_api import FakeSlackAPI
 
 
 def payloads() -> list[tuple[str, str]]:

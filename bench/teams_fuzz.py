@@ -26,8 +26,8 @@ import aiohttp
 from hostile_cases import Case, hostile_makers, report, send
 from slack_harness import ROOT, Server
 
-from bot.slack.fake_api import FakeSlackAPI
 from testkit import hostile
+from testkit.slack_api import FakeSlackAPI
 
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "teams"
 JSON = "application/json"

@@ -24,13 +24,13 @@ from pydantic import SecretStr
 
 from bot.app import Services, build_services
 from bot.settings import Settings
-from bot.slack.fake_api import FakeSlackAPI
 from bot.web.app import build_app
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from testkit.hostile import APP_ID, chunked  # noqa: E402
+from testkit.slack_api import FakeSlackAPI  # noqa: E402
 from testkit.slack_signing import slack_headers  # noqa: E402
 
 FIXTURES = ROOT.parent / "shared" / "fixtures"

@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_openai import FakeOpenAI, serving
 from testenv import CORPUS, EMBED_CACHE, FIXTURES, PG_URL, ROOT, SHARED, make_settings, pg_available
 
 from bot.settings import Settings
+from testkit.openai_api import FakeOpenAI, serving
 
 __all__ = ["CORPUS", "EMBED_CACHE", "FIXTURES", "PG_URL", "ROOT", "SHARED", "make_settings", "pg_available"]
 

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from fake_openai import FakeOpenAI
-
 from bot.knowledge import Knowledge
 from bot.settings import Settings
+from testkit.openai_api import FakeOpenAI
 
 
 def llm_knowledge(sample_index: Settings, url: str) -> Knowledge:

@@ -1,6 +1,6 @@
 """`CXBOT_EMBEDDER=openai` and `CXBOT_LLM=ollama` against real HTTP servers on 127.0.0.1.
 
-The servers (tests/fake_openai.py) speak what OpenAI documents for `/v1/embeddings` and what Ollama
+The servers (testkit/openai_api.py) speak what OpenAI documents for `/v1/embeddings` and what Ollama
 documents for its OpenAI-compatible endpoint, which is how the product talks to Ollama.
 """
 
@@ -11,11 +11,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fake_openai import DIM, FakeOllama, FakeOpenAI, serving
 from testenv import ROOT, make_settings
 
 from bot.knowledge import Knowledge
 from bot.settings import Settings
+from testkit.openai_api import DIM, FakeOllama, FakeOpenAI, serving
 
 QUESTION = "How fast must we acknowledge a customer complaint?"
 

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from bot.core.model import Conversation, Inbound, InboundKind, Text, User
-from bot.core.port import ChatPort, RecordingPort
+from bot.core.port import ChatPort
 from bot.core.router import Dispatch, Router, Turn
+from testkit.ports import RecordingPort
 
 CONV = Conversation("console", "c1", "dm")
 USER = User("console", "u1")

@@ -11,7 +11,6 @@ from typer.testing import CliRunner
 from bot.app import build_services
 from bot.ask.store import QuestionLog
 from bot.core.model import Card, Conversation, Fields, Image, Inbound, InboundKind, Text, User
-from bot.core.port import RecordingPort
 from bot.digest.build import build
 from bot.digest.card import digest_card, digest_markdown
 from bot.kpi.compute import Driver, KpiReport
@@ -20,6 +19,7 @@ from bot.kpi.demo import generate
 from bot.kpi.metrics import METRICS
 from bot.kpi.weeks import parse_label
 from bot.settings import Settings
+from testkit.ports import RecordingPort
 
 W47 = parse_label("2026-W47")
 

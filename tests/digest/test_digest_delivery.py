@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.core.model import Conversation, MessageRef, Outbound, Text
-from bot.core.port import RecordingPort
 from bot.db.engine import Database
 from bot.digest.delivery import Deliverer
 from bot.digest.store import SENT, DigestStore, Subscription
 from bot.digest.when import Slot, parse_slot
 from bot.schedule.clock import FakeClock
 from bot.settings import Settings
+from testkit.ports import RecordingPort
 
 CHANNEL = Conversation("slack", "C1")
 MONDAY = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)  # 2026-W48

@@ -286,12 +286,12 @@ def execute(service_url: str, data: dict[str, Any], **kw: Any) -> dict[str, Any]
 
 
 class SlackAPI:
-    """bot.slack.fake_api's recording Slack Web API, served from a thread of its own."""
+    """testkit.slack_api's recording Slack Web API, served from a thread of its own."""
 
     def __init__(self) -> None:
         import asyncio
 
-        from bot.slack.fake_api import FakeSlackAPI
+        from testkit.slack_api import FakeSlackAPI
 
         self.loop = asyncio.new_event_loop()
         self.fake = FakeSlackAPI()

@@ -15,10 +15,10 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from bot.app import Services, build_services
 from bot.core.model import Conversation, Inbound, InboundKind, User
-from bot.core.port import RecordingPort
 from bot.db.engine import make_engine
 from bot.settings import Settings
 from bot.web.app import build_app
+from testkit.ports import RecordingPort
 
 
 def free_port() -> int:

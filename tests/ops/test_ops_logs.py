@@ -10,10 +10,10 @@ from pathlib import Path
 
 from bot.app import build_services
 from bot.core.model import Conversation, Inbound, InboundKind, User
-from bot.core.port import RecordingPort
 from bot.ops.inflight import Inflight
 from bot.ops.logs import REQUEST_ID, JsonFormatter
 from bot.settings import Settings
+from testkit.ports import RecordingPort
 
 
 class Capture(logging.Handler):

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 
 from bot.app import Services, build_services
-from bot.core.port import RecordingPort
 from bot.pulse.service import PulseService
 from bot.settings import Settings
+from testkit.ports import RecordingPort
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -9,9 +9,9 @@ from sqlalchemy import update
 
 from bot.app import Services
 from bot.core.model import Actions, Card, Context, Text, User, card_text
-from bot.core.port import RecordingPort
 from bot.pulse.models import Pulse
 from bot.pulse.service import PulseService
+from testkit.ports import RecordingPort
 
 
 async def start(services: Services, port: RecordingPort, text: str = "pulse start") -> int:

@@ -11,7 +11,7 @@ from slack_testkit import Slack, slack_settings, start_bot
 
 from bot.settings import Settings
 from bot.slack.edge import SLACK_EDGE
-from bot.slack.fake_api import FakeSlackAPI
+from testkit.slack_api import FakeSlackAPI
 
 
 @pytest.fixture

@@ -15,8 +15,8 @@ from pydantic import SecretStr
 from bot.app import Services, build_services
 from bot.settings import Settings
 from bot.slack.edge import SlackEdge
-from bot.slack.fake_api import FakeSlackAPI
 from bot.web.app import build_app
+from testkit.slack_api import FakeSlackAPI
 from testkit.slack_signing import slack_headers
 
 FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "slack"

@@ -7,7 +7,7 @@ import json
 from slack_testkit import QUESTION, Slack, fixture, mention, sign, start_bot
 
 from bot.slack.edge import SLACK_EDGE
-from bot.slack.fake_api import FakeSlackAPI
+from testkit.slack_api import FakeSlackAPI
 
 
 def texts(blocks: list[dict]) -> str:

@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from slack_testkit import QUESTION, mention, slack_settings, start_bot
 
 from bot.settings import Settings
-from bot.slack.fake_api import FakeSlackAPI
+from testkit.slack_api import FakeSlackAPI
 
 
 @pytest.fixture

@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from teams_connector import Connector, serving
 
 from bot.app import Services, build_services
 from bot.settings import Settings
 from bot.web.app import build_app
+from testkit.teams_connector import Connector, serving
 
 FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "teams"
 

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from teams_connector import Connector
 
 from bot.app import build_services
 from bot.settings import Settings
 from bot.teams.edge import TEAMS_BOT
 from bot.web.app import build_app
 from testkit import hostile
+from testkit.teams_connector import Connector
 
 Client = TestClient[web.Request, web.Application]
 WRONG: list[Any] = [None, 7, "x", [], {"id": 3}, hostile.nested(hostile.PAST_LIMIT)]

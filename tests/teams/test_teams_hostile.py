@@ -14,12 +14,12 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 from pydantic import SecretStr
-from teams_connector import Connector
 
 from bot.app import Services, build_services
 from bot.settings import Settings
 from bot.web.app import build_app
 from testkit import hostile
+from testkit.teams_connector import Connector
 
 Headers = dict[str, str]
 

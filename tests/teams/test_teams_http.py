@@ -11,7 +11,6 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy import func, select
-from teams_connector import Connector
 
 from bot.app import Services, build_services
 from bot.ask.store import AskedQuestion
@@ -19,6 +18,7 @@ from bot.settings import Settings
 from bot.teams.edge import TEAMS_BOT
 from bot.teams.store import TeamsConversation
 from bot.web.app import build_app
+from testkit.teams_connector import Connector
 
 Client = TestClient[web.Request, web.Application]
 

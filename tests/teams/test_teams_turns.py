@@ -7,7 +7,6 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from teams_connector import Connector
 
 from bot.app import Services, build_services
 from bot.ask.store import QuestionLog
@@ -16,6 +15,7 @@ from bot.settings import Settings
 from bot.teams.edge import TEAMS_BOT
 from bot.teams.port import TeamsPort, to_activity
 from bot.web.app import build_app
+from testkit.teams_connector import Connector
 
 Client = TestClient[web.Request, web.Application]
 CHANNEL = "19:097e6717fd7245bdbeba6baa13840db8@thread.skype"

@@ -7,16 +7,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_openai import FakeOpenAI
 
 from bot.app import build_services
 from bot.ask.llm import CITATION
 from bot.ask.store import QuestionLog
 from bot.core.model import Card, Conversation, Inbound, InboundKind, User, card_text
-from bot.core.port import RecordingPort
 from bot.core.privacy import hash_user
 from bot.knowledge import Knowledge
 from bot.settings import Settings
+from testkit.openai_api import FakeOpenAI
+from testkit.ports import RecordingPort
 
 HOSTILE = """# Complaint acknowledgement
 

@@ -24,14 +24,14 @@ from bot.app import Services, build_services
 from bot.ask.store import AskedQuestion, QuestionLog
 from bot.cli import app
 from bot.core.model import Conversation, Inbound, InboundKind, User
-from bot.core.port import RecordingPort
 from bot.core.privacy import hash_user
 from bot.pulse.cards import NOT_ENOUGH
 from bot.pulse.models import PulseVote
 from bot.settings import Settings
 from bot.slack.edge import SLACK_EDGE
-from bot.slack.fake_api import FakeSlackAPI
 from bot.trust.privacy import forget, parse_user, purge_questions
+from testkit.ports import RecordingPort
+from testkit.slack_api import FakeSlackAPI
 
 RAW = re.compile(r"WRAW\d{5}|WRAWEVA")
 

@@ -14,7 +14,7 @@ from trust_kit import LEAD_CHANNEL_SLACK, LEAD_GROUP_SLACK, SECRET_QUESTION, lea
 
 from bot.settings import Settings
 from bot.slack.edge import SLACK_EDGE
-from bot.slack.fake_api import FakeSlackAPI
+from testkit.slack_api import FakeSlackAPI
 
 
 @pytest.fixture(scope="module")

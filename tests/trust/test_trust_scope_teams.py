@@ -11,13 +11,13 @@ from typing import Any, cast
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
-from teams_connector import Connector, serving
 from trust_kit import LEAD_CHANNEL_TEAMS, LEAD_USER_TEAMS, SECRET_QUESTION, leaks, scoped_settings
 
 from bot.app import build_services
 from bot.settings import Settings
 from bot.teams.edge import TEAMS_BOT
 from bot.web.app import build_app
+from testkit.teams_connector import Connector, serving
 
 FIXTURES = Path(__file__).resolve().parents[2].parent / "shared" / "fixtures" / "teams"
 Client = TestClient[web.Request, web.Application]

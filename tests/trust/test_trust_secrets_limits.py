@@ -18,7 +18,7 @@ from bot.knowledge import Knowledge
 from bot.ops.logs import JsonFormatter
 from bot.settings import Settings
 from bot.slack.edge import SLACK_EDGE
-from bot.slack.fake_api import FakeSlackAPI
+from testkit.slack_api import FakeSlackAPI
 
 SECRETS = {
     "SLACK_BOT_TOKEN": "xoxb-1111-2222-ZKQ9BOTTOKEN",

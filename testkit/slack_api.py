@@ -2,7 +2,7 @@
 
 Point the bot at it with `SLACK_API_URL=http://127.0.0.1:PORT/api/`. It answers the methods cxbot
 uses, keeps posted thread replies so `conversations.replies` sees them, and answers 429 with
-`Retry-After` on demand (`rate_limit`). Run alone: `python -m bot.slack.fake_api --port 8099`.
+`Retry-After` on demand (`rate_limit`). Run alone: `python -m testkit.slack_api --port 8099`.
 """
 
 from __future__ import annotations
