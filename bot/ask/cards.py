@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.ask.answer import Answer
-from bot.core.model import Actions, Button, Card, Context, Section, Text
+from bot.core.model import Actions, Button, Card, Context, Section, Text, User
 
 FEEDBACK_UP = "feedback:up"
 FEEDBACK_DOWN = "feedback:down"
@@ -33,8 +35,15 @@ def answer_card(answer: Answer, qid: str, *, shareable: bool = False) -> Card:
     return Card(title="", blocks=tuple(blocks), fallback=fallback, meta={"question_id": qid})
 
 
+def shared_card(answer: Answer, qid: str, by: User) -> Card:
+    """A private answer as posted for everyone: who shared it, then the card without the share button."""
+    card = answer_card(answer, qid)
+    return replace(card, blocks=(Context("shared an answer from cxbot", by=by), *card.blocks))
+
+
 def feedback_thanks(positive: bool) -> Text:
     return Text("Thanks, glad it helped! 👍" if positive else "Thanks, noted — we'll use this to improve the playbooks. 👎")
 
 
+GONE = Text("That answer is no longer available to share. Please ask again with `/cx`.")
 UNAVAILABLE = Text("The knowledge base is temporarily unavailable. Please try again in a few minutes.")

@@ -8,7 +8,17 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from bot.ask.cards import FEEDBACK_DOWN, FEEDBACK_UP, UNAVAILABLE, answer_card, feedback_thanks
+from bot.ask.cards import (
+    FEEDBACK_DOWN,
+    FEEDBACK_UP,
+    GONE,
+    SHARE,
+    UNAVAILABLE,
+    answer_card,
+    feedback_thanks,
+    shared_card,
+)
+from bot.ask.shareable import ShareableAnswers
 from bot.ask.store import QuestionLog
 from bot.core.model import Text
 from bot.core.observe import Observers
@@ -22,6 +32,8 @@ if TYPE_CHECKING:
     from bot.app import Services
 
 log = logging.getLogger(__name__)
+
+PURGE_SECONDS = 3600.0
 
 
 @dataclass(frozen=True)
@@ -37,6 +49,7 @@ class AskFeature:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.log = QuestionLog(services.db)
+        self.shareable = ShareableAnswers(services.db)
         self.answered: Observers[Answered] = Observers()  # operations counts and times answers here
 
     async def ask(self, turn: Turn) -> None:
@@ -76,7 +89,20 @@ class AskFeature:
             answered=answer.answered,
             top_source=answer.sources[0].path if answer.sources else None,
         )
+        if inbound.private:  # the asker may share it later: keep what they saw
+            await asyncio.to_thread(self.shareable.save, qid, inbound.conversation, inbound.user.id, answer)
         await turn.reply(answer_card(answer, qid, shareable=inbound.private))
+
+    async def share(self, turn: Turn) -> None:
+        """Post a private answer for everyone where it was asked, as the asker saw it."""
+        kept = await asyncio.to_thread(self.shareable.get, turn.args)
+        if kept is None:
+            await turn.reply(GONE)
+            return
+        await turn.port.post(kept.conversation, shared_card(kept.answer, turn.args, turn.inbound.user))
+
+    async def purge(self) -> None:
+        await asyncio.to_thread(self.shareable.purge)
 
     async def feedback(self, turn: Turn) -> None:
         positive = turn.inbound.action == FEEDBACK_UP
@@ -93,5 +119,7 @@ def register(services: Services) -> AskFeature:
     services.router.add_command("ask", feature.ask, usage="ask <question>")
     services.router.fallback = feature.ask
     services.router.add_action("feedback", feature.feedback)
+    services.router.add_action(SHARE, feature.share)
+    services.scheduler.every(PURGE_SECONDS, "ask-shareable-purge", feature.purge)
     return feature
 

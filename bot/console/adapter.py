@@ -52,7 +52,8 @@ class ConsolePort:
             if isinstance(block, Section):
                 parts.append(block.text)
             elif isinstance(block, Context):
-                parts.append(f"_{block.text}_" if "\n" not in block.text else block.text.replace("\n", "  \n"))
+                text = block.plain()
+                parts.append(f"_{text}_" if "\n" not in text else text.replace("\n", "  \n"))
             elif isinstance(block, Fields):
                 parts.extend(f"- **{k}:** {v}" for k, v in block.pairs)
             elif isinstance(block, Divider):

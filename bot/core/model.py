@@ -39,6 +39,11 @@ class User:
     groups: tuple[str, ...] = ()
 
 
+# Who reads a reply, as the platform adapter knows it: audience keys of the knowledge's collections
+# (`slack_channels`, `teams_users`, ...) with the ids under each. Empty: public knowledge only.
+Readers = tuple[tuple[str, tuple[str, ...]], ...]
+
+
 class InboundKind(StrEnum):
     MESSAGE = "message"
     COMMAND = "command"
@@ -52,6 +57,8 @@ class Inbound:
     - MESSAGE: `text` is what they wrote, bot mention removed.
     - COMMAND: `text` is the command line after the command name (`/cx help` -> "help").
     - ACTION: `action` is the button's action id, `value` its payload, `message_id` the card clicked.
+
+    `readers` says who will read the reply (see `Readers`); the adapter fills it in.
     """
 
     kind: InboundKind
@@ -63,6 +70,7 @@ class Inbound:
     message_id: str | None = None
     history: tuple[str, ...] = ()
     private: bool = False
+    readers: Readers = ()
 
 
 @dataclass(frozen=True)
@@ -118,9 +126,18 @@ class Image:
 
 @dataclass(frozen=True)
 class Context:
-    """Small print under a card: sources, footnotes, timestamps."""
+    """Small print under a card: sources, footnotes, timestamps.
+
+    `by` names a person before the text ("@Ana shared an answer"): a mention where the platform has
+    them, the person's name elsewhere (`plain`).
+    """
 
     text: str
+    by: User | None = None
+
+    def plain(self) -> str:
+        """The text with the person's name (or id) in front, for platforms without mentions."""
+        return f"{self.by.name or self.by.id} {self.text}" if self.by else self.text
 
 
 @dataclass(frozen=True)
@@ -155,8 +172,10 @@ def card_text(card: Card) -> str:
     """Render a card as plain text (console, notifications, fallbacks)."""
     lines: list[str] = [card.title] if card.title else []
     for block in card.blocks:
-        if isinstance(block, Section | Context):
+        if isinstance(block, Section):
             lines.append(block.text)
+        elif isinstance(block, Context):
+            lines.append(block.plain())
         elif isinstance(block, Fields):
             lines.extend(f"{k}: {v}" for k, v in block.pairs)
         elif isinstance(block, Actions):

@@ -121,7 +121,8 @@ def render_block(block: Block, uploads: list[Image]) -> list[SlackBlock]:
     if isinstance(block, Section):
         return _section(mrkdwn(block.text))
     if isinstance(block, Context):
-        return _context(mrkdwn(block.text))
+        mention = f"<@{block.by.id}> " if block.by else ""
+        return _context(mention + mrkdwn(block.text))
     if isinstance(block, Fields):
         return _fields(block.pairs)
     if isinstance(block, Actions):

@@ -22,7 +22,6 @@ from bot.slack.groups import UserGroups
 from bot.slack.http import PATH, SlackRoute
 from bot.slack.port import SlackPort
 from bot.slack.seen import SeenEvents
-from bot.slack.shared import PrivateAnswers
 from bot.slack.work import SlackWork
 from bot.slack.workers import WorkQueue
 
@@ -43,7 +42,6 @@ class SlackEdge:
     identity: BotIdentity
     queue: WorkQueue
     seen: SeenEvents
-    answers: PrivateAnswers
     app_token: str | None = None
     socket: AsyncSocketModeHandler | None = field(default=None, init=False)
     _tasks: set[asyncio.Task[None]] = field(default_factory=set, init=False)
@@ -72,8 +70,8 @@ class SlackEdge:
             await self.port.client.session.close()
 
     async def purge(self) -> None:
-        gone = await asyncio.to_thread(self.seen.purge) + await asyncio.to_thread(self.answers.purge)
-        log.debug("slack records purged", extra={"count": gone})
+        gone = await asyncio.to_thread(self.seen.purge)
+        log.debug("slack event ids purged", extra={"count": gone})
 
 
 SLACK_EDGE: web.AppKey[SlackEdge] = web.AppKey("slack_edge", SlackEdge)
@@ -91,14 +89,13 @@ def mount(app: web.Application, services: Services) -> bool:
         return False
     web_client = make_client(token, cfg.slack_api_url)
     identity = BotIdentity(web_client)
-    answers = PrivateAnswers(services.db)
-    port = SlackPort(web_client, answers)
+    port = SlackPort(web_client)
     services.ports["slack"] = port  # pulses and digests post without a turn
     seen = SeenEvents(services.db)
     queue = WorkQueue(cfg.slack_workers)
-    work = SlackWork(services, port, identity, UserGroups(web_client), seen, answers)
+    work = SlackWork(services, port, identity, UserGroups(web_client), seen)
     bolt = build_bolt_app(make_client(None, cfg.slack_api_url), identity, secret, work, queue)
-    edge = SlackEdge(bolt, port, identity, queue, seen, answers, app_token)
+    edge = SlackEdge(bolt, port, identity, queue, seen, app_token)
     app[SLACK_EDGE] = edge
     if secret:
         app.router.add_post(PATH, SlackRoute(bolt, secret, queue).handle)

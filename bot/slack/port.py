@@ -1,58 +1,38 @@
 """The Slack chat port: neutral messages out through the Web API.
 
 Replies to mentions go into the thread, DM replies into the DM, and private replies (`/cx` commands,
-button feedback) are ephemeral, visible only to the person who asked.
+button feedback) are ephemeral, visible only to the person who asked. A port made for one command or
+click posts through the request's `response_url` where the bot is not a member of the channel.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
-from dataclasses import replace
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.ask.cards import SHARE
-from bot.core.model import Actions, Card, Conversation, Image, Inbound, InboundKind, MessageRef, Outbound
+from bot.core.model import Conversation, Image, Inbound, InboundKind, MessageRef, Outbound
 from bot.slack.blocks import Rendered, render
-from bot.slack.shared import PrivateAnswers, Shareable
 
 log = logging.getLogger(__name__)
 
 NOT_A_MEMBER = frozenset({"channel_not_found", "not_in_channel"})
 
 
-def without_share(card: Card) -> Card:
-    """The card as it should look once shared publicly: no "Share in channel" button."""
-    blocks = tuple(
-        Actions(tuple(b for b in blk.buttons if b.action != SHARE)) if isinstance(blk, Actions) else blk
-        for blk in card.blocks
-    )
-    return replace(card, blocks=tuple(b for b in blocks if not (isinstance(b, Actions) and not b.buttons)))
-
-
-def _shareable(out: Outbound) -> bool:
-    return isinstance(out, Card) and "question_id" in out.meta and any(
-        isinstance(b, Actions) and any(x.action == SHARE for x in b.buttons) for b in out.blocks
-    )
-
-
 class SlackPort:
     """ChatPort over an AsyncWebClient (one shared client and HTTP session for the whole process)."""
 
-    def __init__(self, client: AsyncWebClient, answers: PrivateAnswers | None = None,
-                 response_url: str | None = None) -> None:
+    def __init__(self, client: AsyncWebClient, response_url: str | None = None) -> None:
         self.client = client
-        self.answers = answers
         self.response_url = response_url
 
     def for_request(self, response_url: str | None) -> SlackPort:
         """A port for one command or click: its `response_url` is the fallback where the bot is not a member."""
-        return SlackPort(self.client, self.answers, response_url)
+        return SlackPort(self.client, response_url)
 
     async def reply(self, to: Inbound, out: Outbound) -> MessageRef | None:
         if to.private or to.kind is InboundKind.ACTION:
@@ -62,26 +42,19 @@ class SlackPort:
     async def post(self, conversation: Conversation, out: Outbound) -> MessageRef | None:
         rendered = render(out)
         args = _message_args(rendered)
-        resp = await self.client.chat_postMessage(channel=conversation.id, thread_ts=conversation.thread,
-                                                  unfurl_links=False, unfurl_media=False, **args)
+        try:
+            resp = await self.client.chat_postMessage(channel=conversation.id, thread_ts=conversation.thread,
+                                                      unfurl_links=False, unfurl_media=False, **args)
+        except SlackApiError as exc:
+            if not await self._via_response_url(exc, rendered.text, rendered.blocks, "in_channel"):
+                raise
+            return None
         ref = MessageRef(conversation, str(resp.get("ts", "")))
         try:
             await self._upload(conversation, rendered.uploads)
         except Exception as exc:  # the message is out: a failed chart must not make a caller post it again
             log.warning("image upload failed after posting", extra={"error": type(exc).__name__})
         return ref
-
-    async def post_blocks(self, conversation: Conversation, blocks: list[dict[str, Any]], text: str) -> MessageRef | None:
-        """Post already rendered Block Kit blocks (a shared private answer) for everyone in the channel."""
-        try:
-            resp = await self.client.chat_postMessage(
-                channel=conversation.id, thread_ts=conversation.thread, text=text, blocks=blocks, unfurl_links=False,
-            )
-        except SlackApiError as exc:
-            if not await self._via_response_url(exc, text, blocks, "in_channel"):
-                raise
-            return None
-        return MessageRef(conversation, str(resp.get("ts", "")))
 
     async def update(self, ref: MessageRef, out: Outbound) -> None:
         rendered = render(out)
@@ -92,10 +65,6 @@ class SlackPort:
         conv = to.conversation
         if rendered.uploads:
             log.info("images are not sent in private replies", extra={"count": len(rendered.uploads)})
-        if isinstance(out, Card) and _shareable(out) and self.answers is not None:
-            public = render(without_share(out))
-            item = Shareable(conv.id, conv.thread, to.user.id, public.blocks, public.text)
-            await asyncio.to_thread(self.answers.save, out.meta["question_id"], item)
         try:
             resp = await self.client.chat_postEphemeral(
                 channel=conv.id, user=to.user.id, thread_ts=conv.thread, **_message_args(rendered),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.core.model import Conversation, ConversationKind, Inbound, InboundKind, User
+from bot.core.model import Conversation, ConversationKind, Inbound, InboundKind, Readers, User
 
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 SKIPPED_SUBTYPES = frozenset({"bot_message", "message_changed", "message_deleted", "channel_join", "channel_leave"})
@@ -87,6 +87,14 @@ def from_block_action(body: Payload, action: Payload) -> Inbound:
         message_id=container.get("message_ts") or message.get("ts"),
         private=bool(container.get("is_ephemeral")),
     )
+
+
+def readers(inbound: Inbound) -> Readers:
+    """Who reads a reply in Slack: in a DM the asker and their user groups, elsewhere the channel."""
+    conv, user = inbound.conversation, inbound.user
+    if conv.kind == "dm":
+        return (("slack_users", (user.id,)), ("slack_groups", user.groups))
+    return (("slack_channels", (conv.id,)),)
 
 
 def thread_history(messages: list[Payload], current_ts: str | None, bot_user_id: str | None) -> tuple[str, ...]:

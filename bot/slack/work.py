@@ -7,8 +7,7 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from bot.ask.cards import SHARE
-from bot.core.model import Conversation, Inbound, Text, User
+from bot.core.model import Inbound, Text, User
 from bot.core.privacy import hash_user
 from bot.slack import translate
 from bot.slack.client import BotIdentity
@@ -16,7 +15,6 @@ from bot.slack.groups import UserGroups
 from bot.slack.home import home_view
 from bot.slack.port import SlackPort
 from bot.slack.seen import SeenEvents
-from bot.slack.shared import PrivateAnswers
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -25,20 +23,18 @@ log = logging.getLogger(__name__)
 
 Payload = dict[str, Any]
 SORRY = Text("Sorry, something went wrong while answering. Please try again in a minute.")
-GONE = Text("That answer is no longer available to share. Please ask again with `/cx`.")
 
 
 class SlackWork:
     """The jobs the queue workers run, one per acknowledged request."""
 
     def __init__(self, services: Services, port: SlackPort, identity: BotIdentity, groups: UserGroups,
-                 seen: SeenEvents, answers: PrivateAnswers) -> None:
+                 seen: SeenEvents) -> None:
         self.services = services
         self.port = port
         self.identity = identity
         self.groups = groups
         self.seen = seen
-        self.answers = answers
 
     async def event_message(self, body: Payload) -> None:
         """An app_mention or a DM: answered once per `event_id`, with the thread as history."""
@@ -62,21 +58,7 @@ class SlackWork:
 
     async def action(self, body: Payload, action: Payload) -> None:
         inbound = translate.from_block_action(body, action)
-        port = self.port.for_request(body.get("response_url"))
-        if inbound.action == SHARE:
-            await self.share(inbound, port)
-            return
-        await self._dispatch(inbound, port)
-
-    async def share(self, inbound: Inbound, port: SlackPort) -> None:
-        """Post a private answer publicly where it was asked, exactly as the asker saw it."""
-        item = await asyncio.to_thread(self.answers.get, inbound.value)
-        if item is None:
-            await port.reply(inbound, GONE)
-            return
-        note = {"type": "context", "elements": [{"type": "mrkdwn", "text": f"<@{inbound.user.id}> shared an answer from cxbot"}]}
-        where = Conversation("slack", item.channel, translate.kind_of(item.channel), item.thread)
-        await port.post_blocks(where, [note, *item.blocks], item.text)
+        await self._dispatch(inbound, self.port.for_request(body.get("response_url")))
 
     async def home(self, event: Payload) -> None:
         user = User("slack", str(event.get("user", "")))
@@ -94,6 +76,7 @@ class SlackWork:
 
     async def _dispatch(self, inbound: Inbound, port: SlackPort) -> None:
         inbound = replace(inbound, user=replace(inbound.user, groups=await self.groups.of(inbound.user.id)))
+        inbound = replace(inbound, readers=translate.readers(inbound))
         try:
             await self.services.router.dispatch(inbound, port)
         except Exception:

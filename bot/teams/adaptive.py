@@ -83,7 +83,7 @@ def body(card: Card) -> list[Element]:
         if isinstance(block, Section):
             element = text_block(block.text)
         elif isinstance(block, Context):
-            element = text_block(block.text, isSubtle=True, size="Small")
+            element = text_block(block.plain(), isSubtle=True, size="Small")
         elif isinstance(block, Fields):
             element = {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in block.pairs]}
         elif isinstance(block, Image):

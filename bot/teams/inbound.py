@@ -14,7 +14,7 @@ from typing import Any
 
 from botbuilder.schema import Activity, ActivityTypes
 
-from bot.core.model import Conversation, ConversationKind, Inbound, InboundKind, User
+from bot.core.model import Conversation, ConversationKind, Inbound, InboundKind, Readers, User
 
 KINDS: dict[str, ConversationKind] = {"personal": "dm", "groupChat": "group", "channel": "channel"}
 AT_TAG = re.compile(r"<at>[^<]*</at>")
@@ -39,6 +39,14 @@ def conversation_of(activity: Activity) -> Conversation:
 def user_of(activity: Activity) -> User:
     sender = activity.from_property
     return User(platform="teams", id=sender.aad_object_id or sender.id, name=sender.name or "")
+
+
+def readers(conversation: Conversation, user: User) -> Readers:
+    """Who reads a reply in Teams: in a personal chat the user, elsewhere the chat or channel and its team."""
+    if conversation.kind == "dm":
+        return (("teams_users", (user.id,)),)
+    team = (conversation.team,) if conversation.kind == "channel" and conversation.team else ()
+    return (("teams_channels", (conversation.id,)), ("teams_teams", team))
 
 
 def strip_mentions(activity: Activity) -> str:
@@ -85,10 +93,11 @@ def to_inbound(activity: Activity) -> Inbound | None:
         text = strip_mentions(activity)
         if not text:
             return None
-        return Inbound(InboundKind.MESSAGE, conversation, user, text=text, message_id=activity.id)
+        return Inbound(InboundKind.MESSAGE, conversation, user, text=text, message_id=activity.id,
+                       readers=readers(conversation, user))
     else:
         return None
     if picked is None:
         return None
     return Inbound(InboundKind.ACTION, conversation, user, action=picked[0], value=picked[1],
-                   message_id=activity.reply_to_id)
+                   message_id=activity.reply_to_id, readers=readers(conversation, user))

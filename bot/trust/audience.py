@@ -1,9 +1,11 @@
-"""Which collections an answer may use, from where and by whom it was asked.
+"""Which collections an answer may use: the public ones, and those whose audience lists a reader.
 
-- In a channel, group chat or team (anyone there reads the answer, and may share it): the
-  collections whose audience lists that conversation (Slack channel; Teams channel or its team).
-- In a DM: the collections whose audience lists the asking user or one of their groups.
-- Anywhere else (console, unknown): public collections only.
+Who reads the answer comes with the inbound event (`Inbound.readers`), filled in by the platform
+adapter, which knows its platform's rules (`bot.slack.translate.readers`, `bot.teams.inbound.readers`):
+- in a channel, group chat or team (anyone there reads the answer, and may share it): that
+  conversation (Slack channel; Teams channel or its team);
+- in a DM: the asking user or one of their groups;
+- anywhere else (console, unknown): nobody, so public collections only.
 """
 
 from __future__ import annotations
@@ -14,13 +16,4 @@ from bot.trust.collections import Collections
 
 def allowed_for(collections: Collections, inbound: Inbound) -> frozenset[str]:
     """The collections an answer to this inbound may quote, cite or be influenced by."""
-    conv, user = inbound.conversation, inbound.user
-    if conv.platform == "slack":
-        if conv.kind == "dm":
-            return collections.visible(slack_users=(user.id,), slack_groups=user.groups)
-        return collections.visible(slack_channels=(conv.id,))
-    if conv.platform == "teams":
-        if conv.kind == "dm":
-            return collections.visible(teams_users=(user.id,))
-        return collections.visible(teams_channels=(conv.id,), teams_teams=(conv.team,) if conv.kind == "channel" else ())
-    return collections.public()
+    return collections.visible(**dict(inbound.readers))

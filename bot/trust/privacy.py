@@ -4,8 +4,8 @@ What is stored about a person, and how it is found again from their id:
 - `asked_questions.user_hash`: HMAC of (platform, user id) -> deleted by hash;
 - `pulse_votes.voter_hash`: HMAC of (platform, user id, "pulse-vote:<pulse id>"), a different key per
   pulse so votes cannot be linked across pulses -> recomputed for every pulse and deleted;
-- `slack_private_answers.user_id`: the asker of a private answer kept for a day so it can be
-  shared -> deleted by Slack user id.
+- `ask_shareable_answers.user_id`: the asker of a private answer kept for a day so it can be
+  shared -> deleted by platform and user id.
 Pulse and schedule `creator_hash` are kept: they identify nobody and own running schedules.
 """
 
@@ -15,8 +15,9 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import column, delete, select, table
+from sqlalchemy import delete, select
 
+from bot.ask.shareable import ShareableAnswers
 from bot.ask.store import QuestionLog
 from bot.core.privacy import hash_user
 from bot.db.engine import Database
@@ -26,7 +27,6 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 PLATFORMS = ("slack", "teams", "console")
-PRIVATE_ANSWERS = table("slack_private_answers", column("user_id"))
 
 
 @dataclass
@@ -51,18 +51,16 @@ def forget(settings: Settings, db: Database, user: str) -> Forgotten:
     """Delete everything stored about one person (questions, pulse votes, shareable private answers)."""
     key = settings.hash_key.get_secret_value()
     done = Forgotten()
-    log_ = QuestionLog(db)
+    log_, shareable = QuestionLog(db), ShareableAnswers(db)
     for platform, uid in parse_user(user):
         done.questions += log_.forget(hash_user(key, platform, uid))
+        done.private_answers += shareable.forget(platform, uid)
         with db.session() as s, s.begin():
             pulse_ids = list(s.scalars(select(Pulse.id)))
             for pid in pulse_ids:
                 voter = hash_user(key, platform, uid, f"pulse-vote:{pid}")
                 result = s.execute(delete(PulseVote).where(PulseVote.pulse_id == pid, PulseVote.voter_hash == voter))
                 done.votes += int(getattr(result, "rowcount", 0))
-            if platform == "slack":
-                result = s.execute(delete(PRIVATE_ANSWERS).where(PRIVATE_ANSWERS.c.user_id == uid))
-                done.private_answers += int(getattr(result, "rowcount", 0))
     log.info("forgot a person", extra={"questions": done.questions, "votes": done.votes,
                                        "private_answers": done.private_answers})
     return done

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,8 @@ from bot.ask.service import NO_ANSWER
 from bot.core.model import Conversation, Inbound, InboundKind, User
 from bot.knowledge import Knowledge
 from bot.settings import Settings
+from bot.slack.translate import readers as slack_readers
+from bot.teams.inbound import readers as teams_readers
 from bot.trust.audience import allowed_for
 from bot.trust.collections import DEFAULT, Collections, CollectionsError
 
@@ -37,8 +40,14 @@ def scoped(tmp_path_factory: pytest.TempPathFactory) -> Knowledge:
 
 def inbound(platform: str, conv: str, kind: str = "channel", user: str = "U1", groups: tuple[str, ...] = (),
             team: str | None = None) -> Inbound:
-    return Inbound(InboundKind.MESSAGE, Conversation(platform, conv, kind, None, team),  # type: ignore[arg-type]
-                   User(platform, user, groups=groups), text="q")  # type: ignore[arg-type]
+    """An inbound with its readers filled in by that platform's adapter rules (none on the console)."""
+    raw = Inbound(InboundKind.MESSAGE, Conversation(platform, conv, kind, None, team),  # type: ignore[arg-type]
+                  User(platform, user, groups=groups), text="q")  # type: ignore[arg-type]
+    if platform == "slack":
+        return replace(raw, readers=slack_readers(raw))
+    if platform == "teams":
+        return replace(raw, readers=teams_readers(raw.conversation, raw.user))
+    return raw
 
 
 def test_folders_map_to_collections_and_the_rest_is_default(tmp_path: Path) -> None:

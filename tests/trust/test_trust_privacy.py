@@ -154,7 +154,7 @@ def every_row(services: Services) -> str:
 
 # Raw ids some tables must keep, and why (everything else must hold none):
 ALLOWED_RAW = {
-    "slack_private_answers",  # asker of a private answer, kept 1 day for "Share", deleted by `cxbot forget`
+    "ask_shareable_answers",  # asker of a private answer, kept 1 day for "Share", deleted by `cxbot forget`
 }
 
 
