@@ -72,9 +72,10 @@ def write_env_file(folder: Path, fake_port: int, signing_secret: str) -> Path:
 
 async def bring_up(stack: Stack, checks: Checks, fake: HostFake) -> None:
     await fake.bind(stack.ensure_network())
+    since = time.monotonic()
     await asyncio.to_thread(timed, "podman-compose up -d", lambda: stack.run("up", "-d"))
-    await checks.wait_ready()
-    await checks.replicas_ready()
+    await checks.wait_ready(since)
+    await checks.replicas_ready(since)
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -91,6 +92,7 @@ async def run(args: argparse.Namespace) -> None:
         "CXBOT_ENV_FILE": str(write_env_file(folder, fake.port, signing_secret)),
     })
     proxy = f"http://127.0.0.1:{args.port}"
+    leftovers: set[str] = set()
     async with aiohttp.ClientSession() as http:
         checks = Checks(stack, http, proxy, fake, signing_secret)
         try:
@@ -109,6 +111,7 @@ async def run(args: argparse.Namespace) -> None:
             print(f"  stored before down: {before}")
             step("down and up again (volumes kept)", started)
             await fake.stop()
+            leftovers |= stack.anonymous_volumes()
             await asyncio.to_thread(timed, "podman-compose down", lambda: stack.run("down"))
             checks.volumes_kept()
             await bring_up(stack, checks, fake)
@@ -128,7 +131,10 @@ async def run(args: argparse.Namespace) -> None:
             if args.keep:
                 print(f"\nkept running: project {args.project}, proxy {proxy}, env file {stack.env['CXBOT_ENV_FILE']}")
             else:
+                leftovers |= stack.anonymous_volumes()
                 await asyncio.to_thread(stack.run, "down", "-v")
+                for volume in sorted(leftovers):
+                    podman("volume", "rm", "-f", volume, check=False)
 
 
 def main() -> int:

@@ -90,31 +90,40 @@ class Checks:
     def __init__(self, stack: Stack, http: aiohttp.ClientSession, proxy: str, fake: HostFake, secret: str) -> None:
         self.stack, self.http, self.proxy, self.fake, self.secret = stack, http, proxy, fake, secret
 
-    async def wait_ready(self, timeout: float = 180) -> None:
-        start = time.monotonic()
+    async def wait_ready(self, since: float, timeout: float = 180) -> None:
+        """Poll /readyz through the proxy until one replica answers 200 (`since`: when `up` started)."""
+        start = since
         last = "no answer"
         while time.monotonic() - start < timeout:
             try:
                 async with self.http.get(self.proxy + "/readyz") as resp:
                     last = f"{resp.status} {await resp.text()}"
                     if resp.status == 200:
-                        figure(f"/readyz through the proxy 200 after {time.monotonic() - start:.1f} s")
+                        figure(f"/readyz through the proxy 200 {time.monotonic() - start:.1f} s after up")
                         return
             except aiohttp.ClientError as exc:
                 last = type(exc).__name__
             await asyncio.sleep(0.5)
         raise Failed(f"/readyz through the proxy not 200 within {timeout:.0f} s (last: {last})")
 
-    async def replicas_ready(self) -> None:
+    async def replicas_ready(self, since: float | None = None, timeout: float = 180) -> None:
+        """Poll /readyz inside each replica until it answers 200 (`since`: when `up` started)."""
         replicas = self.stack.containers("bot")
         if len(replicas) != 2:
             raise Failed(f"expected 2 bot replicas, found {replicas}")
+        start = time.monotonic()
         for name in replicas:
-            start = time.monotonic()
-            done = await asyncio.to_thread(self.stack.exec, name, "python", "-c", READYZ)
-            print(f"  {name} /readyz: {done.stdout.strip()[:160]} ({(time.monotonic() - start) * 1000:.0f} ms with exec)")
-            if not done.stdout.startswith("200 "):
-                raise Failed(f"{name} /readyz: {done.stdout.strip()} {done.stderr.strip()[-300:]}")
+            while True:
+                done = await asyncio.to_thread(self.stack.exec, name, "python", "-c", READYZ)
+                if done.stdout.startswith("200 "):
+                    break
+                if time.monotonic() - start > timeout:
+                    raise Failed(f"{name} /readyz: {done.stdout.strip()} {done.stderr.strip()[-300:]}")
+                await asyncio.sleep(0.5)
+            after = f" {time.monotonic() - since:.1f} s after up" if since is not None else ""
+            print(f"  {name} /readyz:{after} {done.stdout.strip()[:160]}")
+        if since is not None:
+            figure(f"both replicas' /readyz 200 {time.monotonic() - since:.1f} s after up")
 
     def ingest(self) -> str:
         out = self.stack.run("run", "-T", "--rm", "bot", "ingest", timeout=900).stdout.strip().splitlines()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -128,6 +129,15 @@ class Stack:
         done = podman("volume", "ls", "--filter", f"label=io.podman.compose.project={self.project}",
                       "--format", "{{.Name}}")
         return sorted(done.stdout.split())
+
+    def anonymous_volumes(self) -> set[str]:
+        """Unnamed volumes on the project's containers (the bots' /data, from the image's VOLUME), which
+        podman-compose's `down -v` leaves behind."""
+        ids = podman("ps", "-a", "-q", "--filter", f"label=io.podman.compose.project={self.project}").stdout.split()
+        if not ids:
+            return set()
+        names = podman("inspect", "--format", '{{range .Mounts}}{{if eq .Type "volume"}}{{.Name}} {{end}}{{end}}', *ids)
+        return {n for n in names.stdout.split() if re.fullmatch(r"[0-9a-f]{64}", n)}
 
     def exec(self, container: str, *cmd: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
         return podman("exec", container, *cmd, check=False, timeout=timeout)
