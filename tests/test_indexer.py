@@ -8,8 +8,12 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from bot.knowledge import Knowledge
+from bot.search.store import KnowledgeStore
 from bot.settings import Settings
 
 
@@ -46,6 +50,32 @@ def test_unchanged_tree_embeds_nothing_and_changes_are_tracked(settings: Setting
     assert (changed.added, changed.updated, changed.removed, changed.unchanged) == (0, 1, 1, 1)
     counts = chunk_counts(settings)
     assert set(counts) == {"doc0.md", "doc1.md"}
+
+
+def test_an_unchanged_reingest_scans_the_index_once_and_reads_no_texts(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    docs = tmp_path / "kb"
+    write_docs(docs, 3)
+    Knowledge(settings).indexer().run([docs])
+    calls: Counter[str] = Counter()
+    for name in ("doc_states", "all_chunks", "word_ids", "put_words", "replace_doc", "bump_version"):
+        original = getattr(KnowledgeStore, name)
+
+        def spy(self: KnowledgeStore, *a: Any, _name: str = name, _original: Any = original, **kw: Any) -> Any:
+            calls[_name] += 1
+            return _original(self, *a, **kw)
+
+        monkeypatch.setattr(KnowledgeStore, name, spy)
+    k = Knowledge(settings)
+    version = k.store.version()
+
+    again = k.indexer().run([docs])
+
+    assert again.unchanged == 3
+    assert calls == Counter(doc_states=1)  # no chunk texts, no words, no writes
+    assert k.embedder.computed == 0  # type: ignore[attr-defined]
+    assert k.store.version() == version  # readers keep their caches
 
 
 def test_bad_files_are_skipped_and_listed_while_the_rest_is_indexed(settings: Settings, tmp_path: Path) -> None:

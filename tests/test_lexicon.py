@@ -12,6 +12,7 @@ from bot.embed.e5 import E5Embedder
 from bot.knowledge import Knowledge
 from bot.search.lexicon import Lexicon, vocabulary
 from bot.search.retriever import Passage
+from bot.search.store import KnowledgeStore
 from bot.settings import Settings
 
 GERMAN = ["mitglied", "vertrag", "rechnung", "kunde", "urlaub"]
@@ -62,13 +63,38 @@ def test_ingest_keeps_the_bridge_in_step_with_the_index(settings: Settings, tmp_
     words = store.word_ids()
     assert "en:invoice" in words and not any(w.startswith("de:") for w in words)
 
-    # An index built before the bridge existed (or a run killed before it was written) gets it on
-    # the next ingest, and readers see a new version.
-    store.drop_words(sorted(words))
+    # An index built before the bridge existed gets it on the next ingest, and readers see a new version.
+    store.client.delete_collection(f"{settings.collection}-words")
     before = store.version()
     Knowledge(settings).indexer().run([docs])
-    assert "en:invoice" in store.word_ids()
+    assert "en:invoice" in Knowledge(settings).store.word_ids()
     assert store.version() != before
+
+
+def test_a_run_killed_before_the_bridge_was_written_is_completed_by_the_next(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    docs = tmp_path / "kb"
+    docs.mkdir()
+    (docs / "invoice.md").write_text("# Invoices\n\nEvery invoice is sent on the first working day.\n")
+    Knowledge(settings).indexer().run([docs])
+    (docs / "refund.md").write_text("# Refunds\n\nEvery refund is paid within ten days.\n")
+
+    def killed(*_args: object) -> None:
+        raise KeyboardInterrupt  # the chunks are written, the bridge is not
+    monkeypatch.setattr(KnowledgeStore, "put_words", killed)
+    with pytest.raises(KeyboardInterrupt):
+        Knowledge(settings).indexer().run([docs])
+    monkeypatch.undo()
+    store = Knowledge(settings).store
+    assert "en:refund" not in store.word_ids()
+    before = store.version()
+
+    again = Knowledge(settings).indexer().run([docs])
+
+    assert again.unchanged == 2 and again.added == 0  # nothing left to index but the bridge
+    assert "en:refund" in store.word_ids()
+    assert store.version() != before  # readers reload what the killed run wrote
 
 
 LONG_GERMAN = "\n\n".join(

@@ -13,16 +13,20 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from bot import text
 from bot.embed.base import Embedder
 from bot.ingest.loaders import SUPPORTED, LoadError, load
-from bot.ingest.split import Chunk, split
+from bot.search import lexicon
 from bot.search.lexicon import vocabulary
-from bot.search.store import KnowledgeStore
+from bot.search.store import DocState, KnowledgeStore
 from bot.trust.collections import DEFAULT
+
+if TYPE_CHECKING:
+    from bot.ingest.split import Chunk
 
 IGNORED = {".yaml", ".yml", ".json", ".csv", ".jsonl", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".zip"}
 
@@ -94,6 +98,39 @@ Progress = Callable[[int], None]
 
 # Words are short: many go into one embedding call.
 WORD_BATCH = 256
+STALE = "stale"
+
+
+@dataclass
+class Plan:
+    """What an ingest has to do, from one scan of the index's document states."""
+
+    summary: Summary
+    states: dict[str, DocState]
+    todo: list[tuple[Path, bytes, str]] = field(default_factory=list)
+    retag: list[str] = field(default_factory=list)
+    gone: set[str] = field(default_factory=set)
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.todo or self.retag or self.gone)
+
+
+def bridge_marker(store: KnowledgeStore) -> str:
+    """What the word bridge is in step with: the index's version and the code that picks its words."""
+    code = hashlib.sha256()
+    for module in (lexicon, text):
+        code.update(Path(str(module.__file__)).read_bytes())
+    return f"{store.version()}:{code.hexdigest()[:16]}"
+
+
+def bridge_in_step(store: KnowledgeStore) -> bool:
+    return (store.words.metadata or {}).get("cxbot_synced") == bridge_marker(store)
+
+
+def mark_bridge(store: KnowledgeStore, marker: str) -> None:
+    """Record on the words' collection what the bridge is in step with (STALE: nothing)."""
+    store.words.modify(metadata={"cxbot_synced": marker})
 
 
 class Indexer:
@@ -103,19 +140,17 @@ class Indexer:
     ) -> None:
         self.store = store
         self.collection_of = collection_of or (lambda _path: DEFAULT)
-        self.retagged = 0
         self.embedder = embedder
         self.max_bytes = max_bytes
         self.max_chunks = max_chunks
         self.batch = batch
+        self._stale = False
 
-    def plan(self, roots: list[Path]) -> tuple[list[tuple[Path, bytes, str]], Summary, set[str]]:
-        """Which files need (re)indexing; everything else is counted on the summary."""
+    def plan(self, roots: list[Path]) -> Plan:
+        """Which files need (re)indexing, re-tagging or removal; everything else is counted on the summary."""
         files, skipped = walk(roots)
-        summary = Summary(skipped=skipped)
-        self.retagged = 0
-        states = self.store.doc_states()
-        todo: list[tuple[Path, bytes, str]] = []
+        plan = Plan(Summary(skipped=skipped), self.store.doc_states())
+        summary, states = plan.summary, plan.states
         seen: set[str] = set()
         for path in files:
             key = str(path)
@@ -134,25 +169,31 @@ class Indexer:
                 summary.unchanged += 1
                 summary.chunks += state.stored
                 if state.collection != self.collection_of(key):
-                    self.store.retag(key, self.collection_of(key))
-                    self.retagged += 1
+                    plan.retag.append(key)
             else:
-                todo.append((path, raw, digest))
+                plan.todo.append((path, raw, digest))
         resolved = [str(r.resolve()) for r in roots]
-        gone = {
+        plan.gone = {
             k for k in states
             if k not in seen and any(k == r or k.startswith(r.rstrip(os.sep) + os.sep) for r in resolved)
         }
-        return todo, summary, gone
+        return plan
 
     def run(
         self, roots: list[Path], on_planned: Callable[[int], None] | None = None,
         on_progress: Progress | None = None,
     ) -> Summary:
-        todo, summary, gone = self.plan(roots)
-        states = self.store.doc_states()
+        plan = self.plan(roots)
+        summary, states, gone = plan.summary, plan.states, plan.gone
+        if plan.changes:
+            self.changing()
+        for key in plan.retag:
+            self.store.retag(key, self.collection_of(key))
         prepared: list[tuple[Path, str, list[Chunk], str]] = []
-        for path, raw, digest in todo:
+        if plan.todo:
+            from bot.ingest.split import split  # langchain's splitter: only when a file changed
+
+        for path, raw, digest in plan.todo:
             try:
                 doc = load(path, raw)
                 chunks = split(doc)
@@ -181,26 +222,40 @@ class Indexer:
             summary.removed += 1
         planned = sum(len(c) for _, _, c, _ in prepared)
         self.finish(
-            bool(prepared or gone or self.retagged),
+            bool(prepared or gone or plan.retag),
             on_planned=(lambda n: on_planned(planned + n)) if on_planned else None, on_progress=on_progress,
         )
         return summary
 
+    def changing(self) -> None:
+        """Mark the word bridge out of step before the first change: a run killed after it is completed later."""
+        if not self._stale:
+            mark_bridge(self.store, STALE)
+            self._stale = True
+
     def finish(
         self, changed: bool, on_planned: Callable[[int], None] | None = None, on_progress: Progress | None = None,
     ) -> None:
-        """After documents were written or removed: the word bridge brought up to date, readers told."""
+        """After documents were written or removed: the word bridge brought up to date, readers told.
+
+        With nothing changed and the bridge in step with the index, nothing is read or written.
+        """
+        in_step = not self._stale and bridge_in_step(self.store)
+        if not changed and in_step:
+            return
         words_changed = self.sync_words(on_planned, on_progress)
-        if changed or words_changed:
+        if changed or words_changed or not in_step:  # (not in step: a run may have died before its bump)
             self.store.bump_version()
+        mark_bridge(self.store, bridge_marker(self.store))
+        self._stale = False
 
     def sync_words(
         self, on_planned: Callable[[int], None] | None = None, on_progress: Progress | None = None,
     ) -> bool:
         """Bring the cross-language word bridge up to date with the index: new words embedded, gone ones dropped.
 
-        Runs on every ingest (an interrupted run left it behind, an older index never had it); an
-        unchanged index costs one read of its texts and no embedding.
+        Runs when an ingest changed the index, or when the bridge is not marked in step with it (a run
+        was interrupted, an older index never had a bridge, the code that picks the words changed).
         """
         _, texts, metas = self.store.all_chunks()
         want = vocabulary(
@@ -229,6 +284,7 @@ class Indexer:
         `version` is what the document's source calls its revision (a blob id, an ETag, a version
         number); the next sync compares it before fetching the document again.
         """
+        self.changing()
         texts = [c.embed_text for c in chunks]
         vectors = []
         for i in range(0, len(texts), self.batch):
