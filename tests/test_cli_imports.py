@@ -17,7 +17,7 @@ HEAVY = (
     "bot.knowledge", "bot.search", "bot.ask", "bot.app",
 )
 HELP_PAGES = [[], ["ask"], ["ingest"], ["chat"], ["serve"], ["doctor"], ["forget"], ["demo-data"],
-              ["pulse"], ["pulse", "export"], ["digest"], ["digest", "preview"]]
+              ["pulse"], ["pulse", "export"], ["digest"], ["digest", "preview"], ["sources"], ["sources", "sync"]]
 
 PROBE = """
 import contextlib, io, json, sys

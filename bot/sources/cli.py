@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from bot.settings import Settings
-from bot.sources.config import SourceSpec
+if TYPE_CHECKING:  # settings and the sources' config load only when a command runs: see bot/cli.py
+    from bot.settings import Settings
+    from bot.sources.config import SourceSpec
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Knowledge sources: list, sync, status.")
 err = Console(stderr=True, highlight=False)
@@ -20,6 +21,7 @@ out = Console(highlight=False)
 
 
 def _specs() -> tuple[Settings, list[SourceSpec]]:
+    from bot.settings import Settings
     from bot.sources.config import SourcesError, load_sources
 
     settings = Settings()
