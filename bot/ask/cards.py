@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import PurePosixPath
 
 from bot.ask.answer import Answer
 from bot.core.model import Actions, Button, Card, Context, Section, Text, User
@@ -12,11 +13,16 @@ FEEDBACK_DOWN = "feedback:down"
 SHARE = "share"
 
 
+def file_name(path: str) -> str:
+    """A document's file name without its folders: chat never shows where files live on the server."""
+    return PurePosixPath(path.replace("\\", "/")).name
+
+
 def source_lines(answer: Answer) -> str:
     lines = []
     for n, s in enumerate(answer.sources, 1):
         label = s.title + (f" › {s.section}" if s.section else "")
-        lines.append(f"[{n}] [{label}]({s.url})" if s.url else f"[{n}] {label} — {s.path}")
+        lines.append(f"[{n}] [{label}]({s.url})" if s.url else f"[{n}] {label} — {file_name(s.path)}")
     return "\n".join(lines)
 
 

@@ -55,6 +55,14 @@ class Digest:
         return f"{start:%d %b} – {end.fromordinal(end.toordinal() - 1):%d %b %Y}"
 
 
+DOCTOR_HINT = "an admin can see why with `cxbot doctor`"
+
+
+def unavailable(name: str, kind: str) -> str:
+    """How chat names a dataset it cannot read: its configured name and kind, never a path or an error."""
+    return f"{name} ({kind}): not available"
+
+
 def fmt(metric: Metric, value: float) -> str:
     text = f"{value:,.{metric.decimals}f}"
     return text + {"%": "%", "h": " h", "pts": ""}.get(metric.unit, "")
@@ -129,5 +137,7 @@ def build(report: KpiReport, thresholds: dict[str, Threshold]) -> Digest:
         if s := _sentence(line, series, driver):
             sentences.append(s)
     footer = [f"{name}: {bad.summary()}" for name, bad in report.bad.items() if bad.bad]
-    footer += [f"{name}: not available ({why})" for name, why in report.errors.items()]
+    footer += [unavailable(name, report.kinds.get(name, "source")) for name in report.errors]
+    if report.errors:
+        footer.append(DOCTOR_HINT)
     return Digest(week=report.weeks[-1], lines=lines, sentences=sentences, breaches=breaches, footer=footer)

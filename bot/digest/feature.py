@@ -16,6 +16,7 @@ from bot.ask.store import QuestionLog
 from bot.core.model import Outbound, Text
 from bot.core.privacy import hash_user
 from bot.core.router import Turn
+from bot.digest.build import DOCTOR_HINT
 from bot.digest.card import digest_card
 from bot.digest.delivery import Deliverer
 from bot.digest.service import DigestService
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 USAGE = "digest subscribe [day] [time] [timezone] | digest unsubscribe | digest now"
+NO_CONFIG = Text(f"I can't build the digest: the KPI configuration is not available; {DOCTOR_HINT}.")
 
 
 class DigestFeature:
@@ -73,9 +75,14 @@ class DigestFeature:
         elif sub in ("now", "preview"):
             try:
                 week = parse_label(words[1]) if len(words) > 1 else self.last_week()
+            except ValueError:
+                await turn.reply(Text(f"`{words[1][:40]}` is not a week; give one like 2026-W05."))
+                return
+            try:
                 digest = await asyncio.to_thread(self.service.digest, week, conv.key())
-            except (ValueError, ConfigError, SourceError) as exc:
-                await turn.reply(Text(f"I can't build the digest: {exc}"))
+            except (ConfigError, SourceError) as exc:  # the details are for admins: the log and `cxbot doctor`
+                log.warning("digest not built", extra={"error": str(exc)})
+                await turn.reply(NO_CONFIG)
                 return
             await turn.reply(digest_card(digest))
         else:

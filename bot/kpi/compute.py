@@ -34,7 +34,8 @@ class KpiReport:
     values: dict[str, np.ndarray] = field(default_factory=dict)
     drivers: dict[str, Driver] = field(default_factory=dict)
     bad: dict[str, BadRows] = field(default_factory=dict)
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)  # why a dataset failed: for logs and `cxbot doctor`
+    kinds: dict[str, str] = field(default_factory=dict)  # each dataset's source kind: all a chat message names
 
 
 @dataclass
@@ -43,6 +44,7 @@ class Tables:
     tickets: Table | None = None
     accounts: Table | None = None
     errors: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
 
 
 def load_tables(cfg: KpiConfig) -> Tables:
@@ -50,6 +52,7 @@ def load_tables(cfg: KpiConfig) -> Tables:
     tables = Tables()
     loaders = {"surveys": load_surveys, "tickets": load_tickets, "accounts": load_accounts}
     for name, ds in cfg.datasets.items():
+        tables.kinds[name] = ds.source.kind()
         try:
             setattr(tables, name, loaders[name](ds))
         except SourceError as exc:
@@ -78,7 +81,7 @@ def compute(tables: Tables, first_week: int, last_week: int) -> KpiReport:
     """Every metric for the weeks `first_week..last_week` (inclusive)."""
     weeks = list(range(first_week, last_week + 1))
     n = len(weeks)
-    report = KpiReport(weeks=weeks, errors=dict(tables.errors))
+    report = KpiReport(weeks=weeks, errors=dict(tables.errors), kinds=dict(tables.kinds))
     nan = np.full(n, np.nan)
     if (s := tables.surveys) is not None:
         report.bad["surveys"] = s.bad

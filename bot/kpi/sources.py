@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -40,6 +41,17 @@ class Source(Protocol):
 
     def describe(self) -> str: ...
 
+    def kind(self) -> str:
+        """What kind of source it is ("CSV", "SQL", "HTTP"): all that chat messages say about it."""
+        ...
+
+
+def redact_url(url: str) -> str:
+    """`url` without credentials: no user:password@ and no query string."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.netloc.rsplit("@", 1)[-1]
+    return urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))
+
 
 @dataclass
 class CsvSource:
@@ -56,6 +68,9 @@ class CsvSource:
 
     def describe(self) -> str:
         return f"CSV {self.path}"
+
+    def kind(self) -> str:
+        return "CSV"
 
     def read(self, columns: list[str]) -> Iterator[Chunk]:
         try:
@@ -97,6 +112,9 @@ class SqlSource:
     def describe(self) -> str:
         return f"SQL {self.url.split('@')[-1]}"
 
+    def kind(self) -> str:
+        return "SQL"
+
     def read(self, columns: list[str]) -> Iterator[Chunk]:
         from sqlalchemy import create_engine, text
         from sqlalchemy.exc import SQLAlchemyError
@@ -129,7 +147,10 @@ class HttpJsonSource:
     timeout: float = 30.0
 
     def describe(self) -> str:
-        return f"HTTP {self.url}"
+        return f"HTTP {redact_url(self.url)}"
+
+    def kind(self) -> str:
+        return "HTTP"
 
     def read(self, columns: list[str]) -> Iterator[Chunk]:
         request = urllib.request.Request(self.url, headers={"Accept": "application/json", **self.headers})
@@ -137,14 +158,14 @@ class HttpJsonSource:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 body: Any = json.load(response)
         except (OSError, ValueError) as exc:
-            raise SourceError(f"{self.url}: {exc}") from None
+            raise SourceError(f"{redact_url(self.url)}: {exc}") from None
         for part in filter(None, self.records.split(".")):
             body = body.get(part) if isinstance(body, dict) else None
         if not isinstance(body, list):
-            raise SourceError(f"{self.url}: expected a list of records{' under ' + self.records if self.records else ''}")
+            raise SourceError(f"{redact_url(self.url)}: expected a list of records{' under ' + self.records if self.records else ''}")
         good = [r for r in body if isinstance(r, dict)]
         if good and not any(c in good[0] for c in columns):
-            raise SourceError(f"{self.url}: records have none of {', '.join(columns)}")
+            raise SourceError(f"{redact_url(self.url)}: records have none of {', '.join(columns)}")
         for start in range(0, len(good), CHUNK_ROWS):
             part_rows = good[start:start + CHUNK_ROWS]
             yield Chunk({c: np.array([r.get(c) for r in part_rows], dtype=object) for c in columns},

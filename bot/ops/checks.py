@@ -1,4 +1,4 @@
-"""The checks `cxbot doctor` runs: configuration, tokens, database, Chroma, embedder.
+"""The checks `cxbot doctor` runs: configuration, tokens, database, Chroma, embedder, KPI sources, pulse templates.
 
 Each check returns findings with a fix to apply; none of them ever includes a secret's value.
 """
@@ -6,6 +6,7 @@ Each check returns findings with a fix to apply; none of them ever includes a se
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -167,13 +168,19 @@ def check_embedder(s: Settings) -> list[Finding]:
     return [Finding("embedder", "ok", f"{embedder.name} loads ({embedder.dim} dimensions)")]
 
 
+def _content_checks() -> list[Callable[[Settings], list[Finding]]]:
+    from bot.ops.content_checks import check_kpi, check_pulse_templates
+
+    return [check_kpi, check_pulse_templates]
+
+
 ALL = [check_settings, check_slack, check_teams, check_database, check_chroma, check_embedder]
 
 
 def run_all(s: Settings) -> list[Finding]:
     """Every check in order, each isolated from the others' failures."""
     out: list[Finding] = []
-    for check in ALL:
+    for check in [*ALL, *_content_checks()]:
         try:
             out.extend(check(s))
         except Exception as exc:  # a check itself broke: report, keep going

@@ -14,7 +14,7 @@ MARK = {"ok": "[green]ok  [/]", "warn": "[yellow]warn[/]", "fail": "[red]FAIL[/]
 def doctor(
     as_json: Annotated[bool, typer.Option("--json", help="Print the findings as JSON")] = False,
 ) -> None:
-    """Check configuration and every dependency (tokens, database, Chroma, embedder) and say what to fix."""
+    """Check configuration and every dependency (tokens, database, Chroma, embedder, KPI sources, pulse templates) and say what to fix."""
     from dataclasses import asdict
 
     from pydantic import ValidationError

@@ -148,8 +148,9 @@ class PulseCommands:
         templates, errors = self.service.templates()
         lines = [f"- `{t.id}` — {t.title.get('en') or next(iter(t.title.values()))} "
                  f"({len(t.statements)} statements, {'/'.join(t.languages)})" for t in templates.values()]
-        if errors and self._allowed(turn):
-            lines += ["", "Templates with problems:"] + [f"- {e}" for e in errors]
+        if errors and self._allowed(turn):  # which files and why: for admins, in `cxbot doctor`
+            lines += ["", f"{len(errors)} template file(s) have problems and are not offered; "
+                          "an admin can see which and why with `cxbot doctor`."]
         await turn.reply(Text("Pulse templates:\n" + "\n".join(lines)))
 
     async def schedule(self, turn: Turn, rest: str) -> None:
