@@ -18,10 +18,10 @@ import pytest
 
 from bot.app import build_services
 from bot.core.model import Conversation, Inbound, InboundKind, Outbound, User
-from bot.core.port import RecordingPort
 from bot.settings import Settings
 from bot.slack.blocks import render
 from bot.teams.adaptive import adaptive_card
+from testkit.ports import RecordingPort
 
 USER = User("slack", "UADMIN")
 CHANNEL = Conversation("slack", "C1")
