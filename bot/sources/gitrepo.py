@@ -103,6 +103,9 @@ class GitSource:
             return ""
         return self.link.format(commit=self.commit, path=quote(path), branch=self.settings.branch)
 
+    def prefetch(self, refs: list[Ref]) -> None:
+        pass
+
     def fetch(self, ref: Ref) -> Fetched:
         try:
             raw = self._repo.odb.stream(bytes.fromhex(ref.version)).read()

@@ -82,6 +82,10 @@ class Source(Protocol):
         """Every document (or the changes since `cursor`); raises `SourceError`/`AuthError`."""
         ...
 
+    def prefetch(self, refs: list[Ref]) -> None:
+        """About to fetch these (a batch of up to `PREFETCH`): a source may read them in bulk."""
+        ...
+
     def fetch(self, ref: Ref) -> Fetched:
         """One document's content; raises `DocError` for it alone, `SourceError` for the source."""
         ...
@@ -91,6 +95,9 @@ class Source(Protocol):
         ...
 
 
-def batched(refs: list[Ref], size: int) -> Iterator[list[Ref]]:
+PREFETCH = 250
+
+
+def batched(refs: list[Ref], size: int = PREFETCH) -> Iterator[list[Ref]]:
     for i in range(0, len(refs), size):
         yield refs[i : i + size]

@@ -58,4 +58,16 @@ def open_source(spec: SourceSpec, settings: Settings) -> Source:
         from bot.sources.gitrepo import GitSource
 
         return GitSource(spec.name, s, spec.base, workdir(settings, spec.name))
+    if isinstance(s, ConfluenceSettings):
+        from bot.sources.confluence import ConfluenceSource
+
+        return ConfluenceSource(spec.name, s, secret(spec.name, s.token_env))
+    if isinstance(s, ConfluenceSettings):
+        from bot.sources.confluence import ConfluenceSource
+
+        return ConfluenceSource(spec.name, s, secret(spec.name, s.token_env))
+    if isinstance(s, WebSettings):
+        from bot.sources.web import WebSource
+
+        return WebSource(spec.name, s)
     raise SourceError(f"source {spec.name!r}: kind {spec.kind} cannot be synced by this version")

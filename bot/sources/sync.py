@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,8 @@ from typing import Any
 from bot.ingest.indexer import Indexer, Skipped, Summary
 from bot.ingest.loaders import LoadError, load
 from bot.ingest.split import split
-from bot.sources.model import DocError, Ref, Source, SourceError
+from bot.search.store import DocState
+from bot.sources.model import DocError, Ref, Source, SourceError, batched
 
 log = logging.getLogger(__name__)
 
@@ -39,8 +40,9 @@ class Outcome:
     documents: int
 
 
-def _shown(source: str, ref: Ref) -> str:
-    return f"{source}/{ref.path or ref.id}"
+def shown(source: str, path: str) -> str:
+    """How a source's document is named where people read it (skipped lists, citations without a URL)."""
+    return path if "://" in path else f"{source}/{path.lstrip('/')}"
 
 
 def run_sync(
@@ -69,7 +71,7 @@ def _sync(
     prefix = doc_prefix(source.name)
     listing = source.listing(cursor)
     heartbeat()
-    summary.skipped.extend(Skipped(f"{source.name}/{p}", r) for p, r in listing.skipped)
+    summary.skipped.extend(Skipped(shown(source.name, p), r) for p, r in listing.skipped)
     seen: set[str] = set()
     todo: list[Ref] = []
     touched = False
@@ -90,14 +92,13 @@ def _sync(
     hold_cursor = False
     gone: set[str] = set()
     written: set[str] = set()
-    for ref in todo:
+    for ref, state in _fetch_order(source, todo, states, prefix):
         heartbeat()
-        key, shown = prefix + ref.id, _shown(source.name, ref)
-        state = states.get(key)
+        key, name = prefix + ref.id, shown(source.name, ref.path or ref.id)
         try:
             fetched = source.fetch(ref)
         except DocError as exc:
-            summary.skipped.append(Skipped(shown, str(exc)))
+            summary.skipped.append(Skipped(name, str(exc)))
             if exc.transient:
                 hold_cursor = True  # a delta must show this document again next time
             elif state is not None:
@@ -122,11 +123,11 @@ def _sync(
         if reason is None and len(chunks) > indexer.max_chunks:
             reason = f"more than {indexer.max_chunks} chunks ({len(chunks)})"
         if reason is not None or doc is None:
-            summary.skipped.append(Skipped(shown, reason or "unreadable"))
+            summary.skipped.append(Skipped(name, reason or "unreadable"))
             if state is not None:
                 gone.add(key)
             continue
-        indexer.write(key, shown, digest, chunks, ref.url or doc.url or "", version=ref.version)
+        indexer.write(key, name, digest, chunks, ref.url or doc.url or "", version=ref.version)
         touched = True
         written.add(key)
         summary.chunks += len(chunks)
@@ -144,6 +145,16 @@ def _sync(
     indexer.finish(bool(touched or gone))
     documents = len(({k for k in states if k.startswith(prefix)} | written) - gone)
     return Outcome(summary, cursor if hold_cursor else listing.cursor, documents)
+
+
+def _fetch_order(
+    source: Source, todo: list[Ref], states: dict[str, DocState], prefix: str,
+) -> Iterator[tuple[Ref, DocState | None]]:
+    """The documents to fetch, each batch announced to the source first (bulk reads)."""
+    for batch in batched(todo):
+        source.prefetch(batch)
+        for ref in batch:
+            yield ref, states.get(prefix + ref.id)
 
 
 def _too_big(indexer: Indexer, raw: bytes) -> str | None:

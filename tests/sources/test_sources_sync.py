@@ -48,6 +48,9 @@ class DictSource:
         refs = [Ref(i, v, url=f"https://mem.example/{i}") for i, (v, _) in self.docs.items()]
         return Listing(refs, cursor={"token": 1})
 
+    def prefetch(self, refs: list[Ref]) -> None:
+        pass
+
     def fetch(self, ref: Ref) -> Fetched:
         self.fetched.append(ref.id)
         if ref.id in self.fail:
