@@ -17,7 +17,8 @@ def serving(app: web.Application, ssl_context: ssl.SSLContext | None = None) -> 
     loop = asyncio.new_event_loop()
     runner = web.AppRunner(app, access_log=None)
     ready = threading.Event()
-    box: dict[str, object] = {}
+    box: dict[str, int] = {}
+    failed: list[BaseException] = []
 
     def run() -> None:
         asyncio.set_event_loop(loop)
@@ -25,11 +26,11 @@ def serving(app: web.Application, ssl_context: ssl.SSLContext | None = None) -> 
             loop.run_until_complete(runner.setup())
             site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=ssl_context)
             loop.run_until_complete(site.start())
-            box["port"] = runner.addresses[0][1]
+            box["port"] = int(runner.addresses[0][1])
         except BaseException as exc:  # surfaced in the caller's thread
-            box["error"] = exc
+            failed.append(exc)
         ready.set()
-        if "error" not in box:
+        if not failed:
             loop.run_forever()
         loop.run_until_complete(runner.cleanup())
         loop.close()
@@ -37,8 +38,8 @@ def serving(app: web.Application, ssl_context: ssl.SSLContext | None = None) -> 
     thread = threading.Thread(target=run, daemon=True, name="loopback-server")
     thread.start()
     ready.wait(30)
-    if "error" in box:
-        raise RuntimeError("loopback server did not start") from box["error"]  # type: ignore[arg-type]
+    if failed or "port" not in box:
+        raise RuntimeError("loopback server did not start") from (failed[0] if failed else None)
     scheme = "https" if ssl_context else "http"
     try:
         yield f"{scheme}://127.0.0.1:{box['port']}"
