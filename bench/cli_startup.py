@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -38,14 +39,20 @@ def env_for(data: Path) -> dict[str, str]:
     return env
 
 
-def run(argv: list[str], env: dict[str, str], cwd: Path) -> float:
-    """Seconds of one whole command; a failing command stops the bench."""
+def run(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of one whole command; a failing command stops the bench.
+
+    CPU seconds say more than wall time on a busy machine: they do not count the time spent waiting
+    for a core (they do grow somewhat when cores are shared).
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     done = subprocess.run(argv, env=env, cwd=cwd, capture_output=True, text=True, check=False)
     took = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
         sys.exit(f"{' '.join(argv)} exited {done.returncode}:\n{done.stderr[-2000:]}")
-    return took
+    return took, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def main() -> None:
@@ -87,12 +94,14 @@ def main() -> None:
     for name, argv in commands.items():
         for _ in range(args.warmup):
             run(argv, env, cwd)
-        times = [run(argv, env, cwd) for _ in range(args.runs)]
+        runs = [run(argv, env, cwd) for _ in range(args.runs)]
+        times, cpu = [w for w, _ in runs], [c for _, c in runs]
         med, worst = statistics.median(times), max(times)
         met = med < GOALS[name]
         ok &= met
-        print(f"{name:7s} median {med:5.2f} s  min {min(times):5.2f} s  max {worst:5.2f} s  "
-              f"goal < {GOALS[name]} s: {'met' if met else 'MISSED'}  `{' '.join(Path(a).name if a.startswith('/') else a for a in argv)[:60]}`")
+        shown = " ".join(Path(a).name if a.startswith("/") else a for a in argv)[:60]
+        print(f"{name:7s} wall median {med:5.2f} s  min {min(times):5.2f}  max {worst:5.2f}  "
+              f"cpu median {statistics.median(cpu):5.2f} s  goal < {GOALS[name]} s: {'met' if met else 'MISSED'}  `{shown}`")
     print(f"load average after {os.getloadavg()[0]:.1f}")
     if not ok:
         print("some medians missed their goal (check the load average before blaming the code)")

@@ -90,7 +90,10 @@ def ask(
     from bot.knowledge import Knowledge
 
     out, err = console(), console(stderr=True)
-    service = Knowledge(settings()).ask
+    cfg = settings()
+    if cfg.embed_threads is None:  # a question embeds a few words: a second thread only waits (10x slower when busy)
+        cfg = cfg.model_copy(update={"embed_threads": 1})
+    service = Knowledge(cfg).ask
     if batch is not None:
         for n, line in enumerate(batch.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():

@@ -5,16 +5,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from bot.ask.service import AskService, Writer
 from bot.core.observe import Observers
-from bot.embed.base import Embedder, make_embedder
-from bot.embed.cache import CachedEmbedder
-from bot.ingest.indexer import Indexer
-from bot.search.retriever import Retriever, Searched
-from bot.search.store import KnowledgeStore
 from bot.settings import Settings
-from bot.trust.collections import Collections
+
+if TYPE_CHECKING:  # each part imports its modules when first built: `cxbot ingest` never loads the answerer
+    from bot.ask.service import AskService, Writer
+    from bot.embed.base import Embedder
+    from bot.ingest.indexer import Indexer
+    from bot.search.retriever import Retriever, Searched
+    from bot.search.store import KnowledgeStore
+    from bot.trust.collections import Collections
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +34,15 @@ class Knowledge:
 
     @cached_property
     def store(self) -> KnowledgeStore:
+        from bot.search.store import KnowledgeStore
+
         return KnowledgeStore(self.settings)
 
     @cached_property
     def embedder(self) -> Embedder:
+        from bot.embed.base import make_embedder
+        from bot.embed.cache import CachedEmbedder
+
         inner = make_embedder(self.settings)
         return CachedEmbedder(inner, self.settings.embed_cache or self.settings.data_dir / "embeddings.sqlite")
 
@@ -43,6 +50,7 @@ class Knowledge:
     def collections(self) -> Collections:
         """Who may see which folder of the knowledge dir (`collections.yaml`) and which source (`sources.yaml`)."""
         from bot.sources.config import SourcesError, load_sources, scopes
+        from bot.trust.collections import Collections
 
         base = Collections.load(self.settings.knowledge_dir, self.settings.collections_file)
         try:
@@ -53,6 +61,8 @@ class Knowledge:
 
     @cached_property
     def retriever(self) -> Retriever:
+        from bot.search.retriever import Retriever
+
         return Retriever(self.store, self.embedder, collections=self.collections, searched=self.searched)
 
     @cached_property
@@ -66,6 +76,8 @@ class Knowledge:
 
     @cached_property
     def ask(self) -> AskService:
+        from bot.ask.service import AskService
+
         return AskService(
             self.retriever,
             writer=self.writer,
@@ -74,6 +86,8 @@ class Knowledge:
         )
 
     def indexer(self) -> Indexer:
+        from bot.ingest.indexer import Indexer
+
         return Indexer(
             self.store,
             self.embedder,
