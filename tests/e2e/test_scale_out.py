@@ -2,18 +2,21 @@
 
 Ingest through one replica, ask through the other; vote in one pulse through both; stop Chroma (a
 clear "temporarily unavailable" reply within 2 s, /readyz 503, recovery); SIGTERM a replica with an
-answer in flight (it is delivered); kill a replica mid-run (the other keeps serving, nothing lost).
+answer in flight (it is delivered); SIGKILL a replica with requests in flight (callers retry on the
+other, nothing lost).
 Questions arrive over the Teams edge (`POST /api/messages`), replies go to a fake Bot Connector.
 """
 
 from __future__ import annotations
 
 import signal
+import threading
 import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from http.client import HTTPException
 from pathlib import Path
 from typing import Any
 
@@ -231,21 +234,47 @@ def test_sigterm_delivers_the_answer_in_flight_and_exits_cleanly(topo: Topology)
     topo.a.wait_healthy()
 
 
-def test_killing_a_replica_mid_run_loses_nothing(topo: Topology) -> None:
-    before = topo.rows("SELECT count(*) FROM asked_questions")
-    questions = [f"{QUESTION} (case {n})" for n in range(12)]
+def _metric(replica: Replica, name: str) -> float:
+    _, text = http("GET", f"{replica.url}/metrics", timeout=5)
+    return sum(float(line.split()[-1]) for line in str(text).splitlines() if line.startswith(name + " "))
+
+
+def _refused(exc: BaseException) -> bool:
+    """A connection that never reached the replica (it was already dead), not one it dropped."""
+    reason = getattr(exc, "reason", exc)
+    return isinstance(reason, ConnectionRefusedError)
+
+
+def test_killing_a_replica_with_requests_in_flight_loses_nothing(topo: Topology) -> None:
+    """SIGKILL replica A while it is answering; callers retry on B, as a load balancer and Slack do."""
+    questions = [f"{QUESTION} (kill case {n})" for n in range(16)]
+    cut: list[int] = []  # requests that were on A when it died
+    stop_sending_to_a = threading.Event()
 
     def send(n: int) -> bool:
-        replica = topo.a if n % 2 == 0 else topo.b
-        if n == 6:
-            topo.a.kill()  # SIGKILL: no goodbye
-        if n >= 6:
-            replica = topo.b  # the load balancer takes the dead replica out
-        return any("acknowledg" in t.lower() for t in ask(replica, topo.connector, questions[n], user=f"29:u{n}"))
+        first = topo.a if n % 2 == 0 and not stop_sending_to_a.is_set() else topo.b
+        for replica in (first, topo.b, topo.b):  # a failed delivery is sent again, to a live replica
+            try:
+                status, body = http("POST", f"{replica.url}/api/messages", activity(
+                    topo.connector.url, questions[n], user=f"29:u{n}", expect_replies=True), timeout=30)
+            except (OSError, HTTPException) as exc:  # the replica is gone
+                if not _refused(exc):  # it died under this request
+                    cut.append(n)
+                continue
+            if status != 200:
+                continue
+            return any("acknowledg" in t.lower() for r in body["activities"] for t in texts(r))
+        return False
 
-    with ThreadPoolExecutor(max_workers=1) as pool:  # in order: kill happens mid-run
-        answered = list(pool.map(send, range(len(questions))))
+    with ThreadPoolExecutor(max_workers=4) as pool:  # four callers at once: A always has work in flight
+        results = pool.map(send, range(len(questions)))
+        wait_until("replica A answering", lambda: _metric(topo.a, "cxbot_inflight") >= 1, 30, log=topo.a.log)
+        topo.a.kill()  # SIGKILL: no goodbye, no drain
+        stop_sending_to_a.set()  # the load balancer takes the dead replica out
+        answered = list(results)
 
-    assert all(answered)
-    assert topo.rows("SELECT count(*) FROM asked_questions") - before == len(questions)
+    assert cut, "the kill hit no request in flight: the test proved nothing"
+    assert all(answered), [q for q, ok in zip(questions, answered, strict=True) if not ok]
+    recorded = topo.rows("SELECT count(DISTINCT question) FROM asked_questions WHERE question LIKE '%(kill case %'")
+    assert recorded == len(questions)
     assert http("GET", f"{topo.b.url}/readyz")[0] == 200
