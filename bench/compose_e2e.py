@@ -28,7 +28,8 @@ from typing import Any
 import aiohttp
 from compose_e2e_checks import FIGURES, Checks, Failed, HostFake, figure, mention
 from compose_stack import RECIPES, Stack, base_image, ensure_image, podman
-from slack_harness import free_port
+
+from testkit.net import free_port
 
 QUESTIONS = [
     "How fast must we acknowledge a customer complaint?",

@@ -22,6 +22,10 @@ from typing import Any
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from testkit.stats import percentile  # noqa: E402
+
 SHARED = ROOT.parent / "shared"
 CORPUS = [SHARED / "corpus" / "trends", SHARED / "corpus" / "playbooks"]
 QUESTIONS = SHARED / "eval" / "dev_questions.jsonl"
@@ -31,11 +35,6 @@ def settings(data: Path, **extra: object):  # type: ignore[no-untyped-def]
     from bot.settings import Settings
 
     return Settings(_env_file=None, CXBOT_DATA_DIR=data, **extra)
-
-
-def pct(xs: list[float], q: float) -> float:
-    xs = sorted(xs)
-    return xs[min(len(xs) - 1, round(q * (len(xs) - 1)))]
 
 
 def dev_questions() -> list[str]:
@@ -93,7 +92,7 @@ def bench_ask(data: Path) -> None:
     service.answer("warm-up: what is a customer journey?")
     for label in ("first time (query not cached)", "asked again (query vector cached)"):
         times = answer_times(service, qs)
-        print(f"ask latency, {len(times)} dev questions {label}: p50={pct(times, .5):.0f} ms p95={pct(times, .95):.0f} ms")
+        print(f"ask latency, {len(times)} dev questions {label}: p50={percentile(times, 50):.0f} ms p95={percentile(times, 95):.0f} ms")
 
     env = {**os.environ, "CXBOT_DATA_DIR": str(data)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -135,7 +134,7 @@ def bench_100k(data: Path, n: int = 100_000) -> None:
     service.retriever.refresh()
     print(f"100k: keyword index load {time.perf_counter() - t0:.1f} s (once per process / index version)")
     times = answer_times(service, dev_questions())
-    print(f"100k: ask latency p50={pct(times, .5):.0f} ms p95={pct(times, .95):.0f} ms")
+    print(f"100k: ask latency p50={percentile(times, 50):.0f} ms p95={percentile(times, 95):.0f} ms")
 
 
 def main() -> None:

@@ -17,13 +17,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import random
 import re
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,8 +39,11 @@ from sqlalchemy import create_engine, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from testkit.net import free_port  # noqa: E402
+from testkit.serve import Serve  # noqa: E402
 from testkit.slack_api import FakeSlackAPI  # noqa: E402
 from testkit.slack_signing import slack_headers  # noqa: E402
+from testkit.stats import percentile  # noqa: E402
 
 SECRET = "bench-signing-secret"
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -51,12 +51,6 @@ PG_DB = "cxbot_bench_pulse"
 EVANGELIST = "UEVANGELIST"
 TEMPLATE = "bench-five"
 TEAMS_EVANGELIST = "aad-bench-evangelist"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def signed(body: str) -> dict[str, str]:
@@ -106,45 +100,33 @@ def database(kind: str, data_dir: Path) -> str | None:
 
 
 class Server:
-    """`cxbot serve` as a subprocess."""
+    """`cxbot serve` as a subprocess (`testkit.serve.Serve`), its output in `serve.log` of its data dir."""
 
     def __init__(self, env: dict[str, str], port: int) -> None:
         self.env, self.port = env, port
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.url = f"http://127.0.0.1:{port}"
+        argv = None
+        if env.get("BENCH_PROFILE"):
+            argv = [sys.executable, "-m", "cProfile", "-o", f"{env['BENCH_PROFILE']}.{time.time():.0f}", "-m", "bot", "serve"]
+        self.serve = Serve(env, Path(env["CXBOT_DATA_DIR"]) / "serve.log", port=port, argv=argv)
+        self.url = self.serve.url
+
+    @property
+    def proc(self) -> subprocess.Popen[bytes] | None:
+        return self.serve.proc
 
     async def start(self, session: aiohttp.ClientSession) -> float:
         """Spawn and wait for /healthz; returns the seconds it took."""
         t0 = time.perf_counter()
-        cmd = [str(ROOT / ".venv" / "bin" / "cxbot"), "serve"]
-        if self.env.get("BENCH_PROFILE"):
-            cmd = [sys.executable, "-m", "cProfile", "-o", f"{self.env['BENCH_PROFILE']}.{time.time():.0f}", "-m", "bot", "serve"]
-        self.proc = subprocess.Popen(cmd, env=self.env, cwd=ROOT,
-                                     stdout=subprocess.DEVNULL, stderr=open(self.env["CXBOT_DATA_DIR"] + "/serve.log", "ab"))  # noqa: SIM115
-        while time.perf_counter() - t0 < 120:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"cxbot serve exited with {self.proc.returncode}; see serve.log")
-            with contextlib.suppress(aiohttp.ClientError):
-                async with session.get(self.url + "/healthz") as r:
-                    if r.status == 200:
-                        return time.perf_counter() - t0
-            await asyncio.sleep(0.1)
-        raise RuntimeError("cxbot serve did not come up")
+        self.serve.start()
+        await self.serve.wait_healthy_async(120)
+        return time.perf_counter() - t0
 
     def cpu(self) -> float:
         """CPU seconds the server process has used so far."""
-        assert self.proc is not None
-        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return self.serve.cpu()
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(40)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        self.serve.stop(40)
 
 
 async def post(session: aiohttp.ClientSession, url: str, body: str) -> tuple[int, float]:
@@ -227,7 +209,7 @@ async def vote_storm(session: aiohttp.ClientSession, server: Server, db_url: str
     return {
         "votes": len(cast), "http": dict(statuses), "acked_s": round(t_acked, 2), "stored_s": round(t_stored, 2),
         "votes_per_s": round(len(cast) / t_stored, 1), "ack_p50_ms": round(statistics.median(latencies) * 1000, 1),
-        "ack_p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 1),
+        "ack_p99_ms": round(percentile(latencies, 99) * 1000, 1),
         "server_cpu_s": round(cpu_server, 1), "bench_cpu_s": round(cpu_bench, 1), "rows": rows, "voters_in_db": people, "exactly_once": rows == len(cast) and counts == expected,
         "cast": cast,
     }

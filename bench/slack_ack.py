@@ -23,6 +23,7 @@ import aiohttp
 from slack_harness import FIXTURES, Server, index_knowledge, signed
 
 from testkit.slack_api import FakeSlackAPI
+from testkit.stats import percentile
 
 QUESTIONS = [
     "How fast must we acknowledge a customer complaint?",
@@ -34,11 +35,6 @@ QUESTIONS = [
     "How do we close the loop with a customer?",
     "What goes into the weekly feedback summary?",
 ]
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
 def event(n: int) -> tuple[str, str]:
@@ -104,16 +100,16 @@ async def run(n_events: int, database_url: str | None, n_retries: int) -> int:
     cards = sum(1 for c in posts if "feedback:up" in json.dumps(c.args.get("blocks", [])))
     print(f"events: {n_events} (+{n_retries} redelivered with X-Slack-Retry-Num)  statuses: {dict(statuses)}  "
           f"retries: {dict(retry_statuses)}  rate-limited calls: {limited}")
-    print(f"ack ms: p50 {statistics.median(acks):.1f}  p95 {pct(acks, 95):.1f}  p99 {pct(acks, 99):.1f}  max {max(acks):.1f}")
+    print(f"ack ms: p50 {statistics.median(acks):.1f}  p95 {percentile(acks, 95):.1f}  p99 {percentile(acks, 99):.1f}  max {max(acks):.1f}")
     print(f"baseline (same burst of GET /healthz, warm connections, same server): p50 {statistics.median(base):.1f}  "
-          f"p99 {pct(base, 99):.1f} ms")
+          f"p99 {percentile(base, 99):.1f} ms")
     print(f"answered: {len(per_thread)}/{n_events} events, exactly once: {sum(1 for v in per_thread.values() if v == 1)}, "
           f"more than once: {sum(1 for v in per_thread.values() if v > 1)}, answer cards (with feedback buttons): {cards}")
-    print(f"event -> postMessage s: p50 {statistics.median(latency):.3f}  p95 {pct(latency, 95):.3f}  max {max(latency):.3f}")
+    print(f"event -> postMessage s: p50 {statistics.median(latency):.3f}  p95 {percentile(latency, 95):.3f}  max {max(latency):.3f}")
     print(f"auth.test calls: {len(fake.called('auth.test'))}  server log tracebacks: {log.count('Traceback')}")
-    ok = (statuses == Counter({200: n_events}) and all(r[0] == 200 for r in retry_results) and pct(acks, 99) < 100 and len(per_thread) == n_events
+    ok = (statuses == Counter({200: n_events}) and all(r[0] == 200 for r in retry_results) and percentile(acks, 99) < 100 and len(per_thread) == n_events
           and cards == n_events
-          and all(v == 1 for v in per_thread.values()) and pct(latency, 95) < 1.5)
+          and all(v == 1 for v in per_thread.values()) and percentile(latency, 95) < 1.5)
     print("bars:", "PASS" if ok else "FAIL")
     return 0 if ok else 1
 

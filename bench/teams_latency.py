@@ -23,6 +23,10 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from testkit.stats import percentile  # noqa: E402
+
 RUN = ROOT.parent / "shared" / "tools" / "teams-playground" / "run"
 
 TOPICS = [
@@ -41,12 +45,6 @@ def questions(n: int) -> list[str]:
     """N distinct questions (distinct text, so no cache answers twice)."""
     all_q = [form.format(topic) for form in FORMS for topic in TOPICS]
     return [all_q[i % len(all_q)] + ("" if i < len(all_q) else f" ({i})") for i in range(n)]
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
-    return ordered[k]
 
 
 async def measure(n: int) -> int:

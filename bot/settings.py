@@ -8,6 +8,9 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# Fine on a laptop; `cxbot doctor` warns when a deployment still uses it.
+DEFAULT_HASH_KEY = "cxbot-local-development-key"
+
 
 class Settings(BaseSettings):
     """Every knob cxbot has. Defaults need nothing: data lives under `./.cxbot`."""
@@ -53,7 +56,7 @@ class Settings(BaseSettings):
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     log_json: bool = Field(default=True, alias="CXBOT_LOG_JSON")
     shutdown_timeout: float = Field(default=25.0, alias="CXBOT_SHUTDOWN_TIMEOUT")
-    hash_key: SecretStr = Field(default=SecretStr("cxbot-local-development-key"), alias="CXBOT_HASH_KEY")
+    hash_key: SecretStr = Field(default=SecretStr(DEFAULT_HASH_KEY), alias="CXBOT_HASH_KEY")
 
     # slack
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")

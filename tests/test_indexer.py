@@ -46,7 +46,12 @@ def test_unchanged_tree_embeds_nothing_and_changes_are_tracked(settings: Setting
 
     (docs / "doc1.md").write_text("# Playbook 1\n\nCompletely new guidance on refunds and credits.\n")
     (docs / "doc2.md").unlink()
-    changed = Knowledge(settings).indexer().run([docs])
+    k3 = Knowledge(settings)
+    scans = []
+    doc_states = k3.store.doc_states
+    k3.store.doc_states = lambda: scans.append(1) or doc_states()  # type: ignore[method-assign]
+    changed = k3.indexer().run([docs])
+    assert len(scans) == 1  # the index's document states are read once per ingest
     assert (changed.added, changed.updated, changed.removed, changed.unchanged) == (0, 1, 1, 1)
     counts = chunk_counts(settings)
     assert set(counts) == {"doc0.md", "doc1.md"}

@@ -30,7 +30,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from bot.core.model import Conversation
 from bot.db.base import Base
 from bot.db.engine import Database
-from bot.digest.when import Slot, utc
+from bot.digest.when import Slot
+from bot.schedule.clock import utc
 
 PENDING, SENDING, SENT, CANCELLED = "pending", "sending", "sent", "cancelled"
 

@@ -61,7 +61,3 @@ def parse_slot(words: list[str], default_zone: str) -> Slot:
         raise ValueError(f"unknown time zone {zone!r} (use an IANA name like Europe/Berlin)") from None
     return Slot(weekday, minute, zone)
 
-
-def utc(value: datetime) -> datetime:
-    """SQLite returns naive datetimes: every stored time is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

@@ -10,11 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.settings import Settings
+from bot.settings import DEFAULT_HASH_KEY, Settings
 
 Status = Literal["ok", "warn", "fail"]
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-DEFAULT_HASH_KEY = "cxbot-local-development-key"
 PLACEHOLDERS = {"change-me", "changeme", "xxx", "todo", "secret"}
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core.model import Actions, Block, Button, Card, Context, Divider, Image, Section
-from bot.pulse.models import Pulse, utc
+from bot.pulse.models import Pulse
 from bot.pulse.results import PulseResults, StatementResult
+from bot.schedule.clock import utc
 
 VOTE = "pulse_vote"
 NOT_ENOUGH = {

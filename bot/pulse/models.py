@@ -18,13 +18,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.model import Conversation, MessageRef, Platform
 from bot.db.base import Base
+from bot.schedule.clock import utc
 
 OPEN, CLOSING, CLOSED = "open", "closing", "closed"
-
-
-def utc(value: datetime) -> datetime:
-    """SQLite hands datetimes back naive; every stored time is UTC."""
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class Where:

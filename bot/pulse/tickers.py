@@ -11,8 +11,9 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from bot.core.model import Text
-from bot.pulse.models import PulseSchedule, utc
+from bot.pulse.models import PulseSchedule
 from bot.pulse.service import PulseService
+from bot.schedule.clock import utc
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime, timedelta
-from typing import Protocol
+from typing import Protocol, overload
 
 
 class Clock(Protocol):
@@ -29,13 +29,13 @@ class FakeClock:
     """A clock that only moves when told to."""
 
     def __init__(self, start: datetime) -> None:
-        self.current = start if start.tzinfo else start.replace(tzinfo=UTC)
+        self.current = utc(start)
 
     def now(self) -> datetime:
         return self.current
 
     def set(self, when: datetime) -> None:
-        self.current = when if when.tzinfo else when.replace(tzinfo=UTC)
+        self.current = utc(when)
 
     def advance(self, **delta: float) -> datetime:
         self.current += timedelta(**delta)
@@ -57,8 +57,13 @@ class ScaledClock:
         return f"{self.start.isoformat()}@{self.epoch}@{self.speed}{end}"
 
 
-def _aware(when: datetime) -> datetime:
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+@overload
+def utc(value: datetime) -> datetime: ...
+@overload
+def utc(value: None) -> None: ...
+def utc(value: datetime | None) -> datetime | None:
+    """A time with its zone: a naive one is taken as UTC (SQLite hands every stored time back naive)."""
+    return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def clock_from_spec(spec: str) -> Clock:
@@ -67,8 +72,8 @@ def clock_from_spec(spec: str) -> Clock:
         return SystemClock()
     try:
         start, epoch, speed, *until = spec.split("@")
-        when = _aware(datetime.fromisoformat(start))
-        end = _aware(datetime.fromisoformat(until[0])) if until else None
+        when = utc(datetime.fromisoformat(start))
+        end = utc(datetime.fromisoformat(until[0])) if until else None
         return ScaledClock(when, float(epoch), float(speed), end)
     except ValueError:
         raise ValueError(f"CXBOT_CLOCK must look like 2026-01-05T00:00:00+00:00@1764000000@1000, not {spec!r}") from None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import DateTime, Integer, String, Text, and_, or_, select, update
@@ -20,13 +20,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base
 from bot.db.engine import Database
+from bot.schedule.clock import utc
 
 OK, ERROR, NEVER = "ok", "error", "never"
-
-
-def utc(value: datetime | None) -> datetime | None:
-    """SQLite returns naive datetimes: every stored time is UTC."""
-    return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
 
 
 class SourceSync(Base):

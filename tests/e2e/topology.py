@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -22,15 +20,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from testkit.serve import Proc, Serve, free_port, wait_until
+
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[2]
 PG_ADMIN = os.environ.get("CXBOT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def http(method: str, url: str, body: Any = None, timeout: float = 30.0) -> tuple[int, Any]:
@@ -47,62 +41,6 @@ def http(method: str, url: str, body: Any = None, timeout: float = 30.0) -> tupl
         return status, json.loads(text) if text else None
     except json.JSONDecodeError:
         return status, text
-
-
-def wait_until(what: str, ok: Any, timeout: float, proc: subprocess.Popen[bytes] | None = None,
-               log: Path | None = None) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
-            raise RuntimeError(f"{what}: process exited with {proc.returncode}\n{tail}")
-        try:
-            if ok():
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
-    raise TimeoutError(f"{what} not ready after {timeout:g} s\n{tail}")
-
-
-@dataclass
-class Proc:
-    """A child process with its log file."""
-
-    name: str
-    argv: list[str]
-    env: dict[str, str]
-    log: Path
-    cwd: Path
-    proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        out = self.log.open("ab")
-        self.proc = subprocess.Popen(self.argv, env=self.env, cwd=self.cwd, stdout=out, stderr=subprocess.STDOUT)
-        out.close()
-
-    def signal(self, sig: int) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(sig)
-
-    def stop(self, timeout: float = 30.0) -> int | None:
-        """SIGTERM, wait, SIGKILL if needed; the exit code."""
-        if self.proc is None:
-            return None
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return self.proc.returncode
-
-    def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
 
 
 class Chroma(Proc):
@@ -160,20 +98,11 @@ def cxbot_env(data_dir: Path, chroma_url: str, database_url: str, **extra: str) 
     return env
 
 
-class Replica(Proc):
-    """One `cxbot serve` process."""
+class Replica(Serve):
+    """One `cxbot serve` process (it reads no `.env` but its own log folder's)."""
 
     def __init__(self, name: str, env: dict[str, str], log: Path) -> None:
-        self.port = free_port()
-        super().__init__(name, [str(BIN / "cxbot"), "serve"], dict(env, PORT=str(self.port)), log, log.parent)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def wait_healthy(self, timeout: float = 90.0) -> None:
-        wait_until(self.name, lambda: http("GET", f"{self.url}/healthz", timeout=2)[0] == 200,
-                   timeout, self.proc, self.log)
+        super().__init__(env, log, name=name, cwd=log.parent)
 
 
 def ingest(env: dict[str, str], cwd: Path, paths: list[Path] | None = None) -> dict[str, Any]:

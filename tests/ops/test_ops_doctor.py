@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from bot.cli import app
 from bot.db.engine import migrate
 from bot.ops.checks import check_chroma, check_database, check_embedder, check_slack, check_teams
 from bot.settings import Settings
+from testkit.net import free_port
 
 GOOD_SECRET = "0123456789abcdef0123456789abcdef"
 GUID = "11111111-2222-3333-4444-555555555555"
@@ -71,9 +71,7 @@ def test_unreachable_database_is_reported(settings_factory: Callable[..., Settin
 def test_chroma_must_be_reachable_and_indexed(
     settings_factory: Callable[..., Settings], sample_index: Settings, tmp_path: Path,
 ) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        closed = s.getsockname()[1]
+    closed = free_port()
     down = check_chroma(settings_factory(CHROMA_URL=f"http://127.0.0.1:{closed}"))
     assert statuses(down) == ["fail"] and "chroma run" in down[0].fix
     empty = check_chroma(settings_factory())

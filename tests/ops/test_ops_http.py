@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -18,13 +17,8 @@ from bot.core.model import Conversation, Inbound, InboundKind, User
 from bot.db.engine import make_engine
 from bot.settings import Settings
 from bot.web.app import build_app
+from testkit.net import free_port
 from testkit.ports import RecordingPort
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
