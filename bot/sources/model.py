@@ -63,12 +63,14 @@ class Listing:
 
     `complete`: `refs` is every document the source has, and indexed documents missing from it are
     removed. Otherwise (`complete=False`, a delta), `refs` are the changed documents and `removed`
-    the ids deleted at the source since `cursor` was handed in.
+    the ids deleted at the source since `cursor` was handed in; `scopes` are id prefixes listed in
+    full all the same (a library enumerated afresh), whose indexed documents missing from `refs` go.
     """
 
     refs: list[Ref]
     complete: bool = True
     removed: list[str] = field(default_factory=list)
+    scopes: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason) of what is not a document
     cursor: dict[str, Any] = field(default_factory=dict)  # saved once the sync finished
 

@@ -66,6 +66,10 @@ def open_source(spec: SourceSpec, settings: Settings) -> Source:
         from bot.sources.confluence import ConfluenceSource
 
         return ConfluenceSource(spec.name, s, secret(spec.name, s.token_env))
+    if isinstance(s, SharePointSettings):
+        from bot.sources.sharepoint import SharePointSource
+
+        return SharePointSource(spec.name, s, secret(spec.name, s.client_secret_env))
     if isinstance(s, WebSettings):
         from bot.sources.web import WebSource
 

@@ -109,7 +109,7 @@ def _sync(
                 on_progress(1)
         digest = hashlib.sha256(fetched.raw).hexdigest()
         if state is not None and state.complete and state.content_hash == digest:
-            store.update_meta(key, doc_version=ref.version, url=ref.url, collection=indexer.collection_of(key))
+            store.update_meta(key, doc_version=ref.version, url=ref.url, path=name, collection=indexer.collection_of(key))
             summary.unchanged += 1
             summary.chunks += state.stored
             touched = True
@@ -139,6 +139,8 @@ def _sync(
         gone |= {k for k in states if k.startswith(prefix) and k not in seen}
     else:
         gone |= {prefix + i for i in listing.removed if prefix + i in states and prefix + i not in seen}
+        for scope in listing.scopes:
+            gone |= {k for k in states if k.startswith(prefix + scope) and k not in seen}
     for key in sorted(gone):
         store.delete_doc(key)
         summary.removed += 1
