@@ -5,7 +5,8 @@
 Edges: Slack events, slash commands and interactivity and Teams activities and invokes (real HTTP
 to a running cxbot: no 5xx, no broken connection, no exception logged by cxbot; one input in ten a
 hostile shape: deep nesting, oversized, compressed bombs, undecodable bytes), Teams with Bot
-Framework auth on (every Authorization shape, on normal and hostile bodies), CLI arguments (no traceback), KPI files,
+Framework auth on (every Authorization shape, on normal and hostile bodies), CLI arguments (no traceback;
+`ingest` over a small real tree, its `--json` summary checked), KPI files,
 pulse template files and documents of every format including zip bombs, huge files and deeply
 nested HTML (a clear error or a result, never an unexpected exception). Exit status 1 on any crash.
 """
@@ -13,6 +14,7 @@ nested HTML (a clear error or a result, never an unexpected exception). Exit sta
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -52,10 +54,49 @@ CLI_WORDS = ["ask", "forget", "pulse", "export", "templates", "digest", "preview
              "/nonexistent", "--rebuild", "--week", "2026-W01", "x" * 300, "\x00", "--", "--lang", "de"]
 
 
+# A small real tree that `ingest` is fuzzed over: its options and paths, not a nonexistent stand-in.
+TREE = {
+    "guide.md": "# Complaints\n\nAcknowledge every complaint within four business hours.\n",
+    "notes.txt": "Call the customer back the same day.\n",
+    "page.html": "<html><body><h1>Refunds</h1><p>Refunds are paid within ten days.</p></body></html>",
+    "sub/deep.md": "# Escalation\n\nEscalate after two failed contacts.\n",
+    ".hidden.md": "# Hidden\n\nNever indexed.\n",
+    "empty.md": "",
+    "broken.pdf": "%PDF-1.7 not really",
+    "data.csv": "a,b\n1,2\n",
+    "odd.xyz": "unsupported",
+}
+TREE_WORDS = [*TREE, "sub", ".", "..", "../..", "/", "missing.md", "sub/missing"]
+
+
 def cli_strategy() -> st.SearchStrategy[list[str]]:
     word = st.sampled_from(CLI_WORDS) | st.text(max_size=20).filter(lambda s: "\x00" not in s)
     first = st.sampled_from(["ask", "forget", "pulse", "digest", "ingest", "bogus", "--help"])
-    return st.tuples(first, st.lists(word, max_size=5)).map(lambda t: [t[0], *t[1]])
+    ingest = st.lists(st.sampled_from(TREE_WORDS) | word, max_size=5).map(lambda rest: ["ingest", *rest])
+    return st.tuples(first, st.lists(word, max_size=5)).map(lambda t: [t[0], *t[1]]) | ingest
+
+
+def make_tree(root: Path) -> Path:
+    for name, text in TREE.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    return root
+
+
+def inside(tree: Path, arg: str) -> str:
+    """An `ingest` path argument kept inside the tree: relative ones are taken from it, and nothing that
+    exists outside it is indexed (`/` would embed the machine). Nonexistent paths stay as they are."""
+    if arg.startswith("-"):
+        return arg
+    try:
+        path = Path(arg) if Path(arg).is_absolute() else tree / arg
+        real = path.resolve()
+        exists = real.exists()
+    except (OSError, ValueError):  # too long a name, or no path at all: cxbot must say so itself
+        return arg
+    if not exists:
+        return arg if Path(arg).is_absolute() else str(path)
+    return str(path) if real == tree or tree in real.parents else str(tree)
 
 
 def cli_check(env: dict[str, str]) -> Any:
@@ -64,13 +105,24 @@ def cli_check(env: dict[str, str]) -> Any:
     from bot.cli import app
 
     runner = CliRunner()
+    tree = make_tree(Path(tempfile.mkdtemp(prefix="cxbot-ingest-tree-"))).resolve()
+    env = {**env, "CXBOT_KNOWLEDGE_DIR": str(tree)}  # `ingest` without paths indexes the tree
 
     def check(argv: list[str]) -> str:
-        if argv[:1] == ["ingest"] and not any(a.startswith("/nonexistent") for a in argv[1:]):
-            argv = ["ingest", "/nonexistent/" + "_".join(a.replace("/", "_") for a in argv[1:])[:50]]
+        if argv[:1] == ["ingest"]:
+            argv = ["ingest", *(inside(tree, a) for a in argv[1:])]
         result = runner.invoke(app, argv, env=env)
         if result.exception is not None and not isinstance(result.exception, SystemExit):
             raise Crash(f"{argv!r}: {type(result.exception).__name__}: {result.exception}")
+        options = argv[: argv.index("--")] if "--" in argv else argv  # after "--" everything is a path
+        if argv[:1] == ["ingest"] and result.exit_code == 0 and "--json" in options and not {"--help", "-h"} & set(options):
+            try:
+                summary = json.loads(result.stdout)
+            except ValueError:
+                raise Crash(f"{argv!r}: --json printed no JSON: {result.stdout[:200]!r}") from None
+            if summary["chunks"] < 0 or any(summary[k] < 0 for k in ("added", "updated", "removed", "unchanged")):
+                raise Crash(f"{argv!r}: impossible summary {summary}")
+            return "ingest json"
         return f"exit {result.exit_code}"
 
     return check
