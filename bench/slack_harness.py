@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -16,6 +17,7 @@ from testkit.serve import Serve  # noqa: E402
 from testkit.slack_signing import slack_headers  # noqa: E402
 
 FIXTURES = ROOT.parent / "shared" / "fixtures" / "slack"
+CORPUS = [ROOT.parent / "shared" / "corpus" / "trends", ROOT.parent / "shared" / "corpus" / "playbooks"]
 SECRET = "bench-signing-secret"
 
 
@@ -23,11 +25,13 @@ def signed(body: str | bytes, ts: int | None = None, secret: str | None = None) 
     return slack_headers(body, secret or SECRET, ts=ts)
 
 
-def index_knowledge(data_dir: Path) -> None:
+def index_knowledge(data_dir: Path, paths: list[Path] | None = None) -> int:
+    """`cxbot ingest` of `paths` (default: the sample `knowledge/`) into `data_dir`; the number of chunks."""
     env = {**os.environ, "CXBOT_DATA_DIR": str(data_dir), "CXBOT_KNOWLEDGE_DIR": str(ROOT / "knowledge"),
            "CXBOT_EMBED_CACHE": str(ROOT / ".cxbot" / "test-embeddings.sqlite")}
-    subprocess.run([sys.executable, "-m", "bot", "ingest"], env=env, check=True, cwd=ROOT,
-                   stdout=subprocess.DEVNULL)
+    done = subprocess.run([sys.executable, "-m", "bot", "ingest", "--json", *(str(p) for p in paths or [])],
+                          env=env, check=True, cwd=ROOT, capture_output=True, text=True)
+    return int(json.loads(done.stdout)["chunks"])
 
 
 class Server:
