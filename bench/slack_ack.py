@@ -11,8 +11,10 @@ shared corpus (trends + playbooks, ~1,300 chunks) unless `--sample` asks for the
 Each run starts a fresh server (cold caches) and asks `--questions` distinct questions, each by
 `events / questions` different people, in new threads.
 
-Prints, per run: ack p50/p99, event -> `chat.postMessage` p50/p95, how many events were answered
-exactly once in their thread, and the load average of the machine before and after.
+Prints, per run: ack p50/p99 (next to a burst of `GET /healthz` from the same client just before,
+the floor of the machine at that moment), event -> `chat.postMessage` p50/p95, how many events were
+answered exactly once in their thread, the server's CPU time for the burst (a count of work that
+other jobs on the machine disturb less than wall-clock times), and the load average before and after.
 Bars (issue 14): ack p99 < 100 ms, event -> postMessage p95 < 1.5 s, every event answered once.
 """
 
@@ -106,7 +108,7 @@ def handler_ms(log: str) -> list[float]:
 async def one_run(run: int, args: argparse.Namespace, data_dir: Path, questions: list[str]) -> bool:
     fake = FakeSlackAPI()
     api_url = await fake.start()
-    server = Server(api_url, data_dir, args.pg, {"LOG_LEVEL": args.log_level})
+    server = Server(api_url, data_dir, args.pg, {"LOG_LEVEL": args.log_level, **dict(kv.split("=", 1) for kv in args.env)})
     spy: subprocess.Popen[bytes] | None = None
     try:
         await server.wait_ready()
@@ -122,8 +124,11 @@ async def one_run(run: int, args: argparse.Namespace, data_dir: Path, questions:
             spy = profiler(server.proc.pid, args.profile / f"serve-run{run}.speedscope.json", *args.spy)
             await asyncio.sleep(1.0)
         load_before = load()
+        cpu_before = server.serve.cpu()
         measured = await asyncio.to_thread(burst, server.url, args.connections, requests)
+        cpu_acked = server.serve.cpu()
         await fake.wait_for("chat.postMessage", before + args.events, timeout=180)
+        cpu_answered = server.serve.cpu()
         load_after = load()
         await asyncio.sleep(2.0)  # anything answered twice would show up now
     finally:
@@ -146,6 +151,12 @@ async def one_run(run: int, args: argparse.Namespace, data_dir: Path, questions:
           f"{args.connections} connections  statuses: {dict(statuses)}  load avg before {load_before}, after {load_after}")
     print(f"  ack ms: p50 {statistics.median(acks):.1f}  p99 {percentile(acks, 99):.1f}  max {max(acks):.1f}   "
           f"(GET /healthz burst just before: p50 {statistics.median(base):.1f}  p99 {percentile(base, 99):.1f})")
+    to_send = [r["to_send_ms"] for r in results]
+    print(f"  of which in the client before the request was written: p50 {statistics.median(to_send):.1f}  "
+          f"p99 {percentile(to_send, 99):.1f}")
+    print(f"  server CPU: {cpu_answered - cpu_before:.2f} s for the whole burst "
+          f"({(cpu_answered - cpu_before) / args.events * 1000:.1f} ms an event), "
+          f"{cpu_acked - cpu_before:.2f} s of it until the client had every ack (its /healthz warm-up included)")
     inside = handler_ms(log)[1:]  # [0] is the warm-up event
     if inside:
         print(f"  server-side handler ms (its access log): p50 {statistics.median(inside):.1f}  p99 {percentile(inside, 99):.1f}")
@@ -181,8 +192,10 @@ def main() -> None:
     ap.add_argument("--pg", default=None, help="DATABASE_URL for the server (default: SQLite in a temp dir)")
     ap.add_argument("--log-level", default="INFO", help="the server's LOG_LEVEL (INFO is its default)")
     ap.add_argument("--data", type=Path, default=None, help="index here (reused when run again; default: a temp dir)")
-    ap.add_argument("--profile", type=Path, default=None, help="write a py-spy profile of the server per run here")
-    ap.add_argument("--spy", nargs="*", default=["--gil"], help="more py-spy record options (default: --gil)")
+    ap.add_argument("--env", nargs="*", default=[], help="NAME=VALUE for the server's environment")
+    ap.add_argument("--profile", type=Path, default=None,
+                    help="write a py-spy profile (speedscope) of the server's burst here (pip install py-spy)")
+    ap.add_argument("--spy", nargs="*", default=[], help="more py-spy record options, e.g. --idle")
     sys.exit(asyncio.run(main_async(ap.parse_args())))
 
 

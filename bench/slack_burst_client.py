@@ -33,8 +33,16 @@ def timing() -> aiohttp.TraceConfig:
     async def got_connection(_s: aiohttp.ClientSession, ctx: SimpleNamespace, _p: Any) -> None:
         ctx.trace_request_ctx["start"] = time.time()
 
+    async def sent(_s: aiohttp.ClientSession, ctx: SimpleNamespace, _p: Any) -> None:
+        ctx.trace_request_ctx["sent"] = time.time()
+
+    async def answered(_s: aiohttp.ClientSession, ctx: SimpleNamespace, _p: Any) -> None:
+        ctx.trace_request_ctx["headers"] = time.time()
+
     trace.on_request_start.append(started)
     trace.on_connection_queued_end.append(got_connection)
+    trace.on_request_headers_sent.append(sent)
+    trace.on_request_end.append(answered)
     return trace
 
 
@@ -43,7 +51,8 @@ async def send(http: aiohttp.ClientSession, url: str, body: str, headers: dict[s
     async with http.post(url, data=body.encode(), headers=headers, trace_request_ctx=ctx) as r:
         await r.read()
         end = time.time()
-        return {"start": ctx["start"], "ms": (end - ctx["start"]) * 1000, "status": r.status}
+        return {"start": ctx["start"], "ms": (end - ctx["start"]) * 1000, "status": r.status,
+                "to_send_ms": (ctx["sent"] - ctx["start"]) * 1000, "to_headers_ms": (ctx["headers"] - ctx["start"]) * 1000}
 
 
 async def ping(http: aiohttp.ClientSession, url: str) -> float:

@@ -11,6 +11,7 @@ from bot.core.observe import Observers
 from bot.settings import Settings
 
 if TYPE_CHECKING:  # each part imports its modules when first built: `cxbot ingest` never loads the answerer
+    from bot.ask.cache import AnswerCache
     from bot.ask.service import AskService, Writer
     from bot.embed.base import Embedder
     from bot.ingest.indexer import Indexer
@@ -84,6 +85,13 @@ class Knowledge:
             contact=self.settings.ask_contact,
             max_chars=self.settings.max_question_chars,
         )
+
+    @cached_property
+    def answers(self) -> AnswerCache:
+        """`ask.answer` with recent answers reused: what the chat features ask."""
+        from bot.ask.cache import AnswerCache
+
+        return AnswerCache(self.ask.answer, lambda: self.retriever.version, ttl=self.settings.answer_cache_seconds)
 
     def indexer(self) -> Indexer:
         from bot.ingest.indexer import Indexer

@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     question_retention_days: int = Field(default=90, ge=1, alias="CXBOT_QUESTION_RETENTION_DAYS")
     ask_rate_limit: int = Field(default=20, ge=0, alias="CXBOT_ASK_RATE_LIMIT")  # questions per user per window; 0 = off
     ask_rate_window: float = Field(default=60.0, gt=0, alias="CXBOT_ASK_RATE_WINDOW")  # seconds
+    # seconds an answer is reused for the same question, thread and audience (0: only concurrent asks share one)
+    answer_cache_seconds: float = Field(default=600.0, ge=0, alias="CXBOT_ANSWER_CACHE_SECONDS")
     ask_contact: str = Field(
         default="your CX team or the owner of the playbook you were looking for",
         alias="CXBOT_ASK_CONTACT",

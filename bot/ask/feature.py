@@ -72,7 +72,7 @@ class AskFeature:
             knowledge = self.services.knowledge
             allowed = allowed_for(knowledge.collections, inbound)
             started = time.perf_counter()
-            answer = await asyncio.to_thread(knowledge.ask.answer, question, inbound.history, allowed)
+            answer = await asyncio.to_thread(knowledge.answers.answer, question, inbound.history, allowed)
         except Exception:
             log.exception("knowledge unavailable")
             seconds = time.perf_counter() - started if started is not None else None

@@ -127,6 +127,12 @@ class Retriever:
             self._masks = {}
             self._version = version
 
+    @property
+    def version(self) -> str | None:
+        """The version of the index searches read now (looked up at most once a second)."""
+        self.refresh()
+        return self._version
+
     def idf(self, stem: str) -> float:
         """How rare a stem is in the index (unknown stems count as rare)."""
         return self._keyword.idf(stem)

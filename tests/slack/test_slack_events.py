@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 from slack_testkit import QUESTION, Slack, fixture, mention, sign, start_bot
@@ -78,6 +79,18 @@ async def test_retry_and_duplicate_delivery_produce_one_answer(slack: Slack) -> 
     assert (first.status, retry.status, again.status) == (200, 200, 200)
     await slack.settle()
     assert len(slack.fake.called("chat.postMessage")) == 1
+
+
+async def test_a_burst_of_one_question_is_answered_once_in_every_thread_from_one_computed_answer(slack: Slack) -> None:
+    threads = [f"200.{n:06d}" for n in range(12)]
+    acks = await asyncio.gather(*(slack.event(mention(event_id=f"EvBurst{n}", ts=ts)) for n, ts in enumerate(threads)))
+    assert [r.status for r in acks] == [200] * 12
+    await slack.fake.wait_for("chat.postMessage", 12)
+    await slack.settle()
+    posts = slack.fake.called("chat.postMessage")
+    assert sorted(p.args["thread_ts"] for p in posts) == threads
+    assert len({texts(p.args["blocks"][:1]) for p in posts}) == 1
+    assert slack.services.knowledge.answers.computed == 1
 
 
 async def test_an_event_seen_before_a_restart_is_not_answered_again(slack: Slack, fake: FakeSlackAPI) -> None:
