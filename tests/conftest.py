@@ -11,12 +11,22 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from testenv import CORPUS, EMBED_CACHE, FIXTURES, PG_URL, ROOT, SHARED, make_settings, pg_available
+from testenv import (
+    CORPUS,
+    EMBED_CACHE,
+    FIXTURES,
+    PG_URL,
+    ROOT,
+    SHARED,
+    make_settings,
+    pg_available,
+    require_pg,
+)
 
 from bot.settings import Settings
 from testkit.openai_api import FakeOpenAI, serving
 
-__all__ = ["CORPUS", "EMBED_CACHE", "FIXTURES", "PG_URL", "ROOT", "SHARED", "make_settings", "pg_available"]
+__all__ = ["CORPUS", "EMBED_CACHE", "FIXTURES", "PG_URL", "ROOT", "SHARED", "make_settings", "pg_available", "require_pg"]
 
 
 @pytest.fixture
@@ -57,8 +67,7 @@ def pg_url() -> Iterator[str]:
     """A fresh PostgreSQL schema-less database state: every table dropped before and after."""
     import sqlalchemy
 
-    if not pg_available():
-        pytest.skip("PostgreSQL not reachable on 127.0.0.1:5432")
+    require_pg()
     engine = sqlalchemy.create_engine(PG_URL)
 
     def wipe() -> None:

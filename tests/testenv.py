@@ -42,3 +42,23 @@ def pg_available() -> bool:
         return True
     except Exception:
         return False
+
+
+def in_ci() -> bool:
+    """CI=true (GitHub Actions, GitLab and `.ci/run` set it): nothing may be skipped for want of a service."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def require_pg() -> None:
+    """Skip a PostgreSQL test where there is no PostgreSQL, except in CI: there the test fails."""
+    if pg_available():
+        return
+    from urllib.parse import urlsplit
+
+    import pytest
+
+    where = urlsplit(PG_URL)
+    message = f"PostgreSQL not reachable at {where.hostname}:{where.port or 5432} (CXBOT_TEST_PG)"
+    if in_ci():
+        pytest.fail(f"{message}: with CI set, PostgreSQL tests must run, not skip", pytrace=False)
+    pytest.skip(message)

@@ -76,10 +76,9 @@ class Topology:
 
 @pytest.fixture(scope="module")
 def topo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Topology]:
-    from testenv import pg_available
+    from testenv import require_pg
 
-    if not pg_available():
-        pytest.skip("PostgreSQL not reachable on 127.0.0.1:5432")
+    require_pg()
     tmp = tmp_path_factory.mktemp("scaleout")
     chroma = Chroma(tmp / "chroma", tmp / "chroma.log")
     chroma.start_and_wait()
