@@ -55,7 +55,7 @@ async def run(subs: int = 20, weeks: int = 52, replicas: int = 3, week_seconds: 
     procs: list[subprocess.Popen[bytes]] = []
     try:
         settings = Settings(_env_file=None, CXBOT_DATA_DIR=data, DATABASE_URL=url)  # type: ignore[call-arg]
-        db = Database(settings)  # migrate once before the replicas start
+        db = Database(settings).migrate()  # once, before the replicas start
         store = DigestStore(db)
         for i in range(subs):
             slot = Slot(i % 5, 8 * 60 + (i * 37) % 240, ZONES[i % len(ZONES)])

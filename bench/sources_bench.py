@@ -51,7 +51,7 @@ class Run:
 
     def sync(self, name: str) -> tuple[Report, Knowledge, float]:
         knowledge = Knowledge(self.settings)
-        db = Database(self.settings)
+        db = Database(self.settings).migrate()
         try:
             service = SourcesService(self.settings, knowledge, db)
             [spec] = [s for s in service.specs() if s.name == name]

@@ -69,7 +69,7 @@ class Services:
 def build_services(settings: Settings) -> Services:
     """Every shared service, then each feature's `register(services)`: commands, actions and jobs."""
     settings.ensure_dirs()
-    db = Database(settings)
+    db = Database(settings).migrate()  # the schema first: features and edges assume it is current
     services = Services(
         settings=settings,
         db=db,

@@ -44,15 +44,21 @@ def migrate(url: str) -> None:
 
 
 class Database:
-    """The engine and a session factory, made once at start-up and passed to services."""
+    """The engine and a session factory, made once at start-up and passed to services.
 
-    def __init__(self, settings: Settings, *, run_migrations: bool = True) -> None:
+    Making one touches no table: start-up calls `migrate()` once before anything uses the schema.
+    """
+
+    def __init__(self, settings: Settings) -> None:
         settings.ensure_dirs()
         self.url = settings.db_url
-        if run_migrations:
-            migrate(self.url)
         self.engine = make_engine(self.url)
         self.sessions: sessionmaker[Session] = sessionmaker(self.engine, expire_on_commit=False)
+
+    def migrate(self) -> Database:
+        """Bring the schema to the newest revision of every feature branch (safe on every replica)."""
+        migrate(self.url)
+        return self
 
     def session(self) -> Session:
         return self.sessions()

@@ -25,7 +25,7 @@ def export(
     from bot.settings import Settings
 
     settings = Settings()
-    db = Database(settings)
+    db = Database(settings).migrate()
     try:
         service = PulseService(settings, db, {})
         pulse = service.store.get(pulse_id)

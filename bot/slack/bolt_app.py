@@ -9,15 +9,15 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.client import BotIdentity
+from bot.slack.handlers import SlackHandlers
 from bot.slack.translate import is_user_dm
-from bot.slack.work import SlackWork
-from bot.slack.workers import WorkQueue
+from bot.slack.work_queue import WorkQueue
 
 Payload = dict[str, Any]
 
 
 def build_bolt_app(client: AsyncWebClient, identity: BotIdentity, signing_secret: str | None,
-                   work: SlackWork, queue: WorkQueue) -> AsyncApp:
+                   handlers: SlackHandlers, queue: WorkQueue) -> AsyncApp:
     """An AsyncApp with `process_before_response`: the ack is the HTTP response, the work is queued.
 
     Events API callbacks arrive already acknowledged and dispatched from a queue worker (see
@@ -37,26 +37,26 @@ def build_bolt_app(client: AsyncWebClient, identity: BotIdentity, signing_secret
 
     @app.event("app_mention")
     async def on_mention(body: Payload) -> None:
-        await queue.run_or_submit(lambda: work.event_message(body))
+        await queue.run_or_submit(lambda: handlers.event_message(body))
 
     @app.event("message")
     async def on_message(body: Payload, event: Payload) -> None:
         if is_user_dm(event):
-            await queue.run_or_submit(lambda: work.event_message(body))
+            await queue.run_or_submit(lambda: handlers.event_message(body))
 
     @app.event("app_home_opened")
     async def on_home(event: Payload) -> None:
         if event.get("tab", "home") == "home":
-            await queue.run_or_submit(lambda: work.home(event))
+            await queue.run_or_submit(lambda: handlers.home(event))
 
     @app.command(re.compile(r"^/"))
     async def on_command(ack: Any, body: Payload) -> None:
         await ack()
-        queue.submit(lambda: work.command(body))
+        queue.submit(lambda: handlers.command(body))
 
     @app.action(re.compile(r".*"))
     async def on_action(ack: Any, body: Payload, action: Payload) -> None:
         await ack()
-        queue.submit(lambda: work.action(body, action))
+        queue.submit(lambda: handlers.action(body, action))
 
     return app

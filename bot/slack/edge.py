@@ -19,11 +19,11 @@ from slack_bolt.async_app import AsyncApp
 from bot.slack.bolt_app import build_bolt_app
 from bot.slack.client import BotIdentity, make_client
 from bot.slack.groups import UserGroups
+from bot.slack.handlers import SlackHandlers
 from bot.slack.http import PATH, SlackRoute
 from bot.slack.port import SlackPort
 from bot.slack.seen import SeenEvents
-from bot.slack.work import SlackWork
-from bot.slack.workers import WorkQueue
+from bot.slack.work_queue import WorkQueue
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -93,8 +93,8 @@ def mount(app: web.Application, services: Services) -> bool:
     services.ports["slack"] = port  # pulses and digests post without a turn
     seen = SeenEvents(services.db)
     queue = WorkQueue(cfg.slack_workers)
-    work = SlackWork(services, port, identity, UserGroups(web_client), seen)
-    bolt = build_bolt_app(make_client(None, cfg.slack_api_url), identity, secret, work, queue)
+    handlers = SlackHandlers(services, port, identity, UserGroups(web_client), seen)
+    bolt = build_bolt_app(make_client(None, cfg.slack_api_url), identity, secret, handlers, queue)
     edge = SlackEdge(bolt, port, identity, queue, seen, app_token)
     app[SLACK_EDGE] = edge
     if secret:

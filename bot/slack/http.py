@@ -21,7 +21,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
-from bot.slack.workers import WorkQueue
+from bot.slack.work_queue import WorkQueue
 from bot.web.body import Refused, read_capped, too_deep
 
 log = logging.getLogger(__name__)

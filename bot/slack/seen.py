@@ -15,7 +15,7 @@ TTL = timedelta(hours=24)
 
 
 class SeenEvent(Base):
-    """Table `seen_events` (core migration core_0001)."""
+    """Table `seen_events` (Slack migration slack_0003)."""
 
     __tablename__ = "seen_events"
 

@@ -75,7 +75,7 @@ def sync(
         err.print(f"[red]no source named {', '.join(map(repr, unknown))}; configured: {', '.join(sorted(known))}[/]")
         raise typer.Exit(2)
     chosen = [s for s in specs if not names or s.name in names]
-    db = Database(settings)
+    db = Database(settings).migrate()
     service = SourcesService(settings, Knowledge(settings), db)
     failed = 0
     try:
@@ -117,7 +117,7 @@ def status(
     from bot.sources.state import SyncStates
 
     settings, specs = _specs()
-    db = Database(settings)
+    db = Database(settings).migrate()
     try:
         from bot.schedule.clock import SystemClock
 

@@ -22,7 +22,7 @@ def forget(
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(2) from None
     settings = Settings()
-    db = Database(settings)
+    db = Database(settings).migrate()
     try:
         done = forget_user(settings, db, user)
     finally:

@@ -44,7 +44,7 @@ class FlakyPort(RecordingPort):
 
 @pytest.fixture
 def store(settings: Settings) -> DigestStore:
-    return DigestStore(Database(settings))
+    return DigestStore(Database(settings).migrate())
 
 
 BERLIN_9 = Slot(0, 9 * 60, "Europe/Berlin")

@@ -183,7 +183,7 @@ def database() -> Iterator[Any]:
     from bot.db.engine import Database
     from bot.settings import Settings
 
-    db = Database(Settings(), run_migrations=False)
+    db = Database(Settings())
     try:
         yield db
     finally:

@@ -29,7 +29,7 @@ class Sources:
 
     def service(self, **kw: Any) -> SourcesService:
         """A new service (new Knowledge: its embedder counts only this service's embeddings)."""
-        db = Database(self.settings)
+        db = Database(self.settings).migrate()
         self._dbs.append(db)
         return SourcesService(self.settings, Knowledge(self.settings), db, **kw)
 

@@ -19,7 +19,7 @@ def store(request: pytest.FixtureRequest, settings_factory: Callable[..., Settin
         settings = settings_factory(DATABASE_URL=request.getfixturevalue("pg_url"))
     else:
         settings = settings_factory()
-    db = Database(settings)
+    db = Database(settings).migrate()
     request.addfinalizer(db.dispose)
     return ConversationStore(db)
 

@@ -1,4 +1,6 @@
-"""Core: questions asked and their feedback (knowledge-gap reports), Slack event de-duplication.
+"""Core: questions asked and their feedback (knowledge-gap reports).
+
+Databases made before `slack_0003` also got Slack's `seen_events` here; it is the Slack branch's now.
 
 Revision ID: core_0001
 Revises:
@@ -28,13 +30,7 @@ def upgrade() -> None:
         sa.Column("top_source", sa.String(1024), nullable=True),
         sa.Column("feedback", sa.SmallInteger, nullable=True),
     )
-    op.create_table(
-        "seen_events",
-        sa.Column("event_id", sa.String(255), primary_key=True),
-        sa.Column("seen_at", sa.DateTime(timezone=True), nullable=False, index=True),
-    )
 
 
 def downgrade() -> None:
-    op.drop_table("seen_events")
     op.drop_table("asked_questions")

@@ -25,8 +25,8 @@ Payload = dict[str, Any]
 SORRY = Text("Sorry, something went wrong while answering. Please try again in a minute.")
 
 
-class SlackWork:
-    """The jobs the queue workers run, one per acknowledged request."""
+class SlackHandlers:
+    """What the queue workers run for each acknowledged request (one method per kind of request)."""
 
     def __init__(self, services: Services, port: SlackPort, identity: BotIdentity, groups: UserGroups,
                  seen: SeenEvents) -> None:
