@@ -4,6 +4,7 @@
 - `slack_signing`: signed Slack request headers;
 - `teams_connector`: a fake Bot Connector API (Teams' `serviceUrl`) that records what the bot sends;
 - `openai_api`: a fake OpenAI-compatible chat server;
+- `bot_framework_auth`: a Bot Framework token issuer on loopback (OpenID metadata, JWKS, signed tokens);
 - `ports`: `RecordingPort`, a chat port that keeps everything it was asked to send.
 
 tests/ find it through pytest's `pythonpath`; bench and fuzz scripts put the repository root on

@@ -19,12 +19,14 @@ class Connector:
 
     url: str = ""
     calls: list[tuple[str, str, dict[str, Any]]] = field(default_factory=list)
+    authorizations: list[str] = field(default_factory=list)  # each call's Authorization header ("" if none)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def handle(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.calls.append((request.method, request.path, body))
+        self.authorizations.append(request.headers.get("Authorization", ""))
         self.arrived.set()
         return web.json_response({"id": body.get("id") or f"msg-{next(self.ids)}"}, status=201)
 
