@@ -19,12 +19,14 @@ from bot.pulse import feature as pulse
 from bot.schedule.clock import Clock, SystemClock, clock_from_spec
 from bot.schedule.runner import Scheduler
 from bot.settings import Settings
+from bot.sources import feature as sources
 from bot.trust import feature as trust
 
 if TYPE_CHECKING:
     from bot.ask.feature import AskFeature
     from bot.digest.feature import DigestFeature
     from bot.pulse.service import PulseService
+    from bot.sources.feature import SourcesFeature
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,7 @@ class Features:
     ask: AskFeature
     pulse: PulseService
     digest: DigestFeature
+    sources: SourcesFeature
 
 
 @dataclass
@@ -82,6 +85,7 @@ def build_services(settings: Settings) -> Services:
         ask=ask.register(services),
         pulse=pulse.register(services),
         digest=digest.register(services),
+        sources=sources.register(services),
     )
     trust.register(services)
     return services

@@ -119,7 +119,7 @@ def ask(
     out.print(ans.text)
     for n, s in enumerate(ans.sources, 1):
         section = f" › {s.section}" if s.section else ""
-        out.print(f"[dim][{n}] {s.title}{section} ({s.path})[/]")
+        out.print(f"[dim][{n}] {s.title}{section} ({s.url or s.path})[/]")
 
 
 @app.command()

@@ -169,8 +169,9 @@ def check_embedder(s: Settings) -> list[Finding]:
 
 def _content_checks() -> list[Callable[[Settings], list[Finding]]]:
     from bot.ops.content_checks import check_kpi, check_pulse_templates
+    from bot.sources.checks import check_sources
 
-    return [check_kpi, check_pulse_templates]
+    return [check_kpi, check_pulse_templates, check_sources]
 
 
 ALL = [check_settings, check_slack, check_teams, check_database, check_chroma, check_embedder]
