@@ -124,7 +124,7 @@ def bench_100k(data: Path, n: int = 100_000) -> None:
         vec = base[src] + nrng.normal(0, 0.03, (m, base.shape[1])).astype(np.float32)
         vec /= np.linalg.norm(vec, axis=1, keepdims=True)
         docs = [" ".join(rng.sample(pool, 3)) for _ in range(m)]
-        metas = [{**real_metas[int(i)], "doc": f"synthetic/{start + j // 20}", "path": f"synthetic/{start + j // 20}.md",
+        metas = [{**real_metas[int(i)].to_chroma(), "doc": f"synthetic/{start + j // 20}", "path": f"synthetic/{start + j // 20}.md",
                   "chunk": j} for j, i in enumerate(src)]
         col.add(ids=[f"s{start + j}" for j in range(m)], embeddings=vec.tolist(), documents=docs, metadatas=metas)
     k.store.bump_version()

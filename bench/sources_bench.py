@@ -74,7 +74,7 @@ def line(label: str, report: Report, knowledge: Knowledge, seconds: float, **ext
 
 def chunk_content(knowledge: Knowledge) -> Counter[tuple[object, ...]]:
     _, texts, metas = knowledge.store.all_chunks()
-    return Counter((m["title"], m["section"], m["chunk"], t) for t, m in zip(texts, metas, strict=True))
+    return Counter((m.title, m.section, m.chunk, t) for t, m in zip(texts, metas, strict=True))
 
 
 def bench_git(tmp: Path, cache: Path) -> None:

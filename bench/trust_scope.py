@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.search.chunks import ChunkMeta
 from bot.search.store import KnowledgeStore
 from bot.settings import Settings
 
@@ -48,7 +49,7 @@ def main() -> None:
     for i in range(0, args.chunks, 2000):
         n = min(2000, args.chunks - i)
         ids = [f"c{j}" for j in range(i, i + n)]
-        metas = [{"doc": f"/k/d{j // 10}.md", "collection": "secret" if rng.random() < args.restricted else "default"}
+        metas = [ChunkMeta(f"/k/d{j // 10}.md", collection="secret" if rng.random() < args.restricted else "default")
                  for j in range(i, i + n)]
         store.replace_doc("x", "h", ids, ["t"] * n, metas, vecs[i : i + n])
     print(f"indexed {args.chunks} chunks in {time.perf_counter() - t0:.0f}s, {args.restricted:.0%} restricted")
@@ -57,7 +58,7 @@ def main() -> None:
     over = math.ceil(100 / share * 1.5)
     show("unscoped", timed(lambda i: store.query(queries[i], 100), args.queries))
     show(f"post-filter (k={over})", timed(
-        lambda i: [h for h in store.query(queries[i], over) if h.meta["collection"] == "default"][:100], args.queries))
+        lambda i: [h for h in store.query(queries[i], over) if h.meta.collection == "default"][:100], args.queries))
     show("where filter", timed(
         lambda i: store.query(queries[i], 100, where={"collection": {"$in": ["default"]}}), args.queries))
 

@@ -4,16 +4,18 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 
 from bot.ask.extractive import compose
 from bot.knowledge import Knowledge
+from bot.search.chunks import ChunkMeta
 from bot.search.retriever import Passage
 from bot.settings import Settings
 from bot.text import sentences
 
 
 def passage(text: str, doc: str = "a.md", score: float = 0.9, lang: str = "en") -> Passage:
-    return Passage(id=doc, text=text, meta={"doc": doc, "path": doc, "lang": lang}, dense=score, keyword=0, score=score)
+    return Passage(id=doc, text=text, meta=ChunkMeta(doc, path=doc, lang=lang), dense=score, keyword=0, score=score)
 
 
 def test_extractive_answer_quotes_the_sentence_that_answers_with_its_citation() -> None:
@@ -84,7 +86,7 @@ def test_cli_ask_json_and_batch_formats(sample_index: Settings, tmp_path: object
 def chunk(text: str, index: int, doc: str = "a.md", score: float = 0.9) -> Passage:
     p = passage(text, doc, score)
     p.id = f"{doc}:{index}"
-    p.meta["chunk"] = index
+    p.meta = replace(p.meta, chunk=index)
     return p
 
 
@@ -116,9 +118,9 @@ def test_the_retriever_hands_out_the_chunks_next_to_a_passage(sample_index: Sett
     retriever = Knowledge(sample_index).ask.retriever
     best = retriever.search("How quickly must a complaint be acknowledged?")[0]
     around = retriever.neighbours([best])
-    chunk = int(best.meta["chunk"])
+    chunk = int(best.meta.chunk)
     assert around and all(p.doc == best.doc for p in around)
-    assert {int(p.meta["chunk"]) for p in around} <= {chunk - 1, chunk + 1}
+    assert {int(p.meta.chunk) for p in around} <= {chunk - 1, chunk + 1}
     assert best.id not in {p.id for p in around}
 
 

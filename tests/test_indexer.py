@@ -29,7 +29,7 @@ def write_docs(folder: Path, n: int, words: str = "") -> None:
 
 def chunk_counts(cfg: Settings) -> Counter[str]:
     _, _, metas = Knowledge(cfg).store.all_chunks()
-    return Counter(str(m["path"]).rsplit("/", 1)[-1] for m in metas)
+    return Counter(str(m.path).rsplit("/", 1)[-1] for m in metas)
 
 
 def test_unchanged_tree_embeds_nothing_and_changes_are_tracked(settings: Settings, tmp_path: Path) -> None:
@@ -137,6 +137,6 @@ def test_a_killed_ingest_is_completed_by_the_next_run_without_duplicates(tmp_pat
     assert partial < 12 <= sum(counts.values())
     assert set(counts) == {f"doc{i}.md" for i in range(12)}
     _, _, metas = Knowledge(cfg).store.all_chunks()
-    per_doc = Counter(str(m["doc"]) for m in metas)
-    assert all(per_doc[str(m["doc"])] == m["doc_chunks"] for m in metas)
+    per_doc = Counter(str(m.doc) for m in metas)
+    assert all(per_doc[str(m.doc)] == m.doc_chunks for m in metas)
     assert rerun.added + rerun.updated + rerun.unchanged == 12

@@ -10,6 +10,7 @@ from bot.ask.extractive import select
 from bot.ask.service import AskService, Policy
 from bot.embed.e5 import E5Embedder
 from bot.knowledge import Knowledge
+from bot.search.chunks import ChunkMeta
 from bot.search.lexicon import Lexicon, vocabulary
 from bot.search.retriever import Passage
 from bot.search.store import KnowledgeStore
@@ -130,7 +131,7 @@ def test_an_english_question_gets_the_german_sentence_that_answers_it(settings: 
 
 def test_bridged_words_choose_the_sentence_that_no_question_word_matches(lexicon: Lexicon) -> None:
     question = "When does every member sign the contract?"
-    passage = Passage("c1", LONG_GERMAN, {"doc": "leitfaden.md", "chunk": 0, "lang": "de"}, 0.8, 0.0)
+    passage = Passage("c1", LONG_GERMAN, ChunkMeta("leitfaden.md", chunk=0, lang="de"), 0.8, 0.0)
     bridged = lexicon.bridge(question, "de")
     assert "mitglied" in bridged
     with_bridge = [s for _, s in select(question, [passage], [1], bridged=bridged)]

@@ -105,7 +105,7 @@ def spans(passages: Sequence[Passage], cites: Sequence[int], extra: Sequence[Pas
 
 
 def _chunk(p: Passage) -> int:
-    return int(p.meta.get("chunk", 0))
+    return p.meta.chunk
 
 
 def _span(run: list[Passage], cite: int, prior: dict[str, float]) -> Span:

@@ -49,7 +49,7 @@ def render_passages(passages: list[Passage], cites: list[int]) -> str:
     blocks = []
     for p, n in zip(passages, cites, strict=True):
         text = PASSAGES_TAG.sub("(passages)", p.text)
-        title = p.meta.get("title", "")
+        title = p.meta.title
         blocks.append(f"[{n}] ({title})\n{text}")
     return "<passages>\n" + "\n\n".join(blocks) + "\n</passages>"
 

@@ -74,7 +74,7 @@ class AskService:
         dense = sorted((p.dense for p in passages), reverse=True)
         tail = dense[5:20] or dense[-1:]
         q = [t for t in dict.fromkeys(stems(question))]
-        doc_text = " ".join(p.text + " " + str(p.meta.get("title", "")) for p in passages[:12] if p.doc == top.doc)
+        doc_text = " ".join(p.text + " " + p.meta.title for p in passages[:12] if p.doc == top.doc)
         have = set(stems(doc_text))
         idf = self.retriever.idf
         total = sum(idf(t) for t in q) or 1.0
@@ -83,7 +83,7 @@ class AskService:
             "dense": dense[0],
             "margin": dense[0] - sum(tail) / len(tail),
             "coverage": coverage,
-            "xling": float(top.meta.get("lang") != detect_lang(question)),
+            "xling": float(top.meta.lang != detect_lang(question)),
         }
 
     def covered(self, f: dict[str, float]) -> bool:
@@ -109,8 +109,7 @@ class AskService:
             return self._abstain(question, lang)
         docs = rank_documents(passages)[: self.policy.max_sources]
         sources = [
-            Source(g[0].path, str(g[0].meta.get("title", "")), str(g[0].meta.get("section", "")),
-                   g[0].score, str(g[0].meta.get("url", "")))
+            Source(g[0].path, g[0].meta.title, g[0].meta.section, g[0].score, g[0].meta.url)
             for g in docs
         ]
         cite_of = {g[0].doc: n for n, g in enumerate(docs, 1)}
@@ -126,7 +125,7 @@ class AskService:
                 log.warning("llm failed, answering extractively", extra={"error": type(exc).__name__})
         if not text:
             around = self.retriever.neighbours(chosen[: self.policy.widen_passages])
-            langs = sorted({str(p.meta.get("lang", "")) for p in chosen})
+            langs = sorted({p.meta.lang for p in chosen})
             bridged = [w for lang in langs for w in self.retriever.bridge(question, lang)]
             text = compose(question, chosen, cites, around, bridged)
         return Answer(question, text, True, sources, lang)

@@ -21,6 +21,7 @@ from bot import text
 from bot.embed.base import Embedder
 from bot.ingest.loaders import SUPPORTED, LoadError, load
 from bot.search import lexicon
+from bot.search.chunks import ChunkMeta
 from bot.search.lexicon import vocabulary
 from bot.search.store import DocState, KnowledgeStore
 from bot.trust.collections import DEFAULT
@@ -259,8 +260,8 @@ class Indexer:
         """
         _, texts, metas = self.store.all_chunks()
         want = vocabulary(
-            (f"{m.get('title', '')} {t}" for t, m in zip(texts, metas, strict=True)),
-            (str(m.get("lang", "en")) for m in metas),
+            (f"{m.title} {t}" for t, m in zip(texts, metas, strict=True)),
+            (m.lang for m in metas),
         )
         have = self.store.word_ids()
         new, gone = sorted(want - have), sorted(have - want)
@@ -294,20 +295,9 @@ class Indexer:
         matrix = np.concatenate(vectors) if vectors else np.zeros((0, self.embedder.dim), dtype=np.float32)
         prefix = hashlib.sha1(key.encode()).hexdigest()[:16]
         ids = [f"{prefix}:{digest[:16]}:{c.index}" for c in chunks]
-        metas: list[dict[str, Any]] = [
-            {
-                "doc": key,
-                "path": shown,
-                "doc_hash": digest,
-                "doc_chunks": len(chunks),
-                "title": c.title,
-                "section": c.section,
-                "lang": c.lang,
-                "chunk": c.index,
-                "url": url,
-                "collection": self.collection_of(key),
-                **({"doc_version": version} if version else {}),
-            }
+        metas = [
+            ChunkMeta(doc=key, path=shown, doc_hash=digest, doc_chunks=len(chunks), chunk=c.index, title=c.title,
+                      section=c.section, lang=c.lang, url=url, collection=self.collection_of(key), doc_version=version)
             for c in chunks
         ]
         self.store.replace_doc(key, digest, ids, [c.text for c in chunks], metas, matrix)

@@ -21,11 +21,12 @@ from threadpoolctl import threadpool_limits
 
 from bot.core.observe import Observers
 from bot.embed.base import Embedder
+from bot.search.chunks import ChunkMeta
 from bot.search.keyword import KeywordIndex
 from bot.search.lexicon import Lexicon
 from bot.search.store import KnowledgeStore
 from bot.text import detect_lang
-from bot.trust.collections import DEFAULT, Collections
+from bot.trust.collections import Collections
 
 VERSION_CHECK_SECONDS = 1.0
 
@@ -34,7 +35,7 @@ VERSION_CHECK_SECONDS = 1.0
 class Passage:
     id: str
     text: str
-    meta: dict[str, Any]
+    meta: ChunkMeta
     dense: float
     keyword: float
     score: float = 0.0
@@ -42,11 +43,11 @@ class Passage:
 
     @property
     def path(self) -> str:
-        return str(self.meta.get("path", ""))
+        return self.meta.path
 
     @property
     def doc(self) -> str:
-        return str(self.meta.get("doc", self.path))
+        return self.meta.doc
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,7 @@ class Retriever:
         self._at: dict[tuple[str, int], int] = {}
         self._checked = 0.0
         self._texts: list[str] = []
-        self._metas: list[dict[str, Any]] = []
+        self._metas: list[ChunkMeta] = []
         self._keyword = KeywordIndex([], [])
         self._in_lang: dict[str, Any] = {}
         self.lexicon = Lexicon([], np.zeros((0, 0), dtype=np.float32), embedder.words)
@@ -114,13 +115,13 @@ class Retriever:
             if version == self._version:
                 return
             ids, texts, metas = self.store.all_chunks()
-            full = [f"{m.get('title', '')} {m.get('section', '')}\n{t}" for t, m in zip(texts, metas, strict=True)]
-            self._keyword = KeywordIndex(full, [str(m.get("lang", "en")) for m in metas])
+            full = [f"{m.title} {m.section}\n{t}" for t, m in zip(texts, metas, strict=True)]
+            self._keyword = KeywordIndex(full, [m.lang for m in metas])
             self._ids, self._texts, self._metas = ids, texts, metas
             self._index = {cid: i for i, cid in enumerate(ids)}
-            self._at = {(str(m.get("doc", m.get("path", ""))), int(m.get("chunk", -1))): i for i, m in enumerate(metas)}
+            self._at = {(m.doc, m.chunk): i for i, m in enumerate(metas)}
             self._chunk_coll = [self.collection_of(m) for m in metas]
-            langs = np.array([str(m.get("lang", "en")) for m in metas], dtype=object)
+            langs = np.array([m.lang for m in metas], dtype=object)
             self._in_lang = {lang: langs == lang for lang in set(langs.tolist())}
             word_ids, word_vectors = self.store.all_words()
             self.lexicon = Lexicon(word_ids, word_vectors, self.embedder.words)
@@ -137,13 +138,13 @@ class Retriever:
         """How rare a stem is in the index (unknown stems count as rare)."""
         return self._keyword.idf(stem)
 
-    def collection_of(self, meta: dict[str, Any]) -> str:
+    def collection_of(self, meta: ChunkMeta) -> str:
         """A chunk's collection, or "" (visible to nobody) when its tag and its path disagree."""
-        doc = str(meta.get("doc", meta.get("path", "")))
+        doc = meta.doc
         mapped = self._of_doc.get(doc)
         if mapped is None:
             mapped = self._of_doc[doc] = self.collections.of_path(doc)
-        tagged = str(meta.get("collection", DEFAULT))
+        tagged = meta.collection
         return tagged if tagged == mapped else ""
 
     def _mask(self, allowed: frozenset[str]) -> Any:
@@ -199,7 +200,7 @@ class Retriever:
         scale = max(max((p.keyword for p in found.values()), default=0.0), t.keyword_floor)
         bridged_scale = max(max((p.bridged for p in found.values()), default=0.0), t.keyword_floor)
         for p in found.values():
-            if p.meta.get("lang") == qlang:
+            if p.meta.lang == qlang:
                 p.score = p.dense + t.keyword_weight * (p.keyword / scale)
             else:
                 p.score = (
@@ -253,7 +254,7 @@ class Retriever:
         have = {p.id for p in passages}
         out: list[Passage] = []
         for p in passages:
-            chunk = int(p.meta.get("chunk", -1))
+            chunk = p.meta.chunk
             for step in range(-reach, reach + 1):
                 i = self._at.get((p.doc, chunk + step)) if step and chunk >= 0 else None
                 if i is not None and self._ids[i] not in have:

@@ -19,6 +19,7 @@ from chromadb.config import Settings as ChromaSettings
 from chromadb.errors import NotFoundError
 
 from bot.embed.base import Vectors
+from bot.search.chunks import ChunkMeta
 from bot.settings import Settings
 
 
@@ -72,7 +73,7 @@ class DocState:
 class Hit:
     id: str
     text: str
-    meta: dict[str, Any]
+    meta: ChunkMeta
     score: float
 
 
@@ -176,7 +177,7 @@ class KnowledgeStore:
             self.collection.update(ids=got["ids"], metadatas=metas)
 
     def replace_doc(
-        self, key: str, doc_hash: str, ids: list[str], texts: list[str], metas: list[dict[str, Any]],
+        self, key: str, doc_hash: str, ids: list[str], texts: list[str], metas: list[ChunkMeta],
         vectors: Vectors,
     ) -> None:
         """Write a document's chunks (idempotent ids), then drop chunks of its older versions."""
@@ -184,7 +185,7 @@ class KnowledgeStore:
             self.collection.upsert(
                 ids=ids[i : i + 500],
                 documents=texts[i : i + 500],
-                metadatas=metas[i : i + 500],
+                metadatas=[m.to_chroma() for m in metas[i : i + 500]],
                 embeddings=vectors[i : i + 500].tolist(),
             )
         self.collection.delete(where={"$and": [{"doc": key}, {"doc_hash": {"$ne": doc_hash}}]})
@@ -192,14 +193,14 @@ class KnowledgeStore:
     def delete_doc(self, key: str) -> None:
         self.collection.delete(where={"doc": key})
 
-    def all_chunks(self) -> tuple[list[str], list[str], list[dict[str, Any]]]:
+    def all_chunks(self) -> tuple[list[str], list[str], list[ChunkMeta]]:
         ids: list[str] = []
         docs: list[str] = []
-        metas: list[dict[str, Any]] = []
+        metas: list[ChunkMeta] = []
         for got in _pages(self.collection, ["documents", "metadatas"]):
             ids.extend(got["ids"])
             docs.extend(got["documents"] or [])
-            metas.extend(dict(m) for m in (got["metadatas"] or []))
+            metas.extend(ChunkMeta.from_chroma(m) for m in (got["metadatas"] or []))
         return ids, docs, metas
 
     def query(self, vector: Vectors, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
@@ -216,5 +217,5 @@ class KnowledgeStore:
         for cid, text, meta, dist in zip(
             got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
         ):
-            out.append(Hit(cid, text, dict(meta), 1.0 - float(dist)))
+            out.append(Hit(cid, text, ChunkMeta.from_chroma(meta), 1.0 - float(dist)))
         return out

@@ -43,10 +43,10 @@ def test_cloud_pages_and_attachments_are_indexed_with_titles_sections_and_links(
     assert report.error is None and report.summary.added == 6
     assert [s.reason for s in report.summary.skipped] == ["unsupported file type .png"]
     chunks = sources.chunks()
-    rule = [m for _, m in chunks if m["title"] == "Callback rule 3"]
-    assert rule and rule[0]["section"] == "Deadline" and rule[0]["url"].endswith("/wiki/spaces/CX/pages/100004/Callback+rule+3")
-    assert any("extend it by 4 hours" in t for t, m in chunks if m["title"] == "Callback rule 3")
-    assert any(m["title"] == "Escalation guide" for _, m in chunks)
+    rule = [m for _, m in chunks if m.title == "Callback rule 3"]
+    assert rule and rule[0].section == "Deadline" and rule[0].url.endswith("/wiki/spaces/CX/pages/100004/Callback+rule+3")
+    assert any("extend it by 4 hours" in t for t, m in chunks if m.title == "Callback rule 3")
+    assert any(m.title == "Escalation guide" for _, m in chunks)
     assert sum("cursor=" in path for path, _ in fake.calls) >= 2
 
 
@@ -70,7 +70,7 @@ def test_edits_deletions_archiving_and_new_pages_are_picked_up_and_only_they_fet
     bulk = [path for path, _ in fake.calls if path.startswith("/wiki/api/v2/pages?")]
     assert len(bulk) == 1 and "body-format=storage" in bulk[0]
     assert service.knowledge.embedder.computed <= 2  # type: ignore[attr-defined]
-    titles = {m["title"] for _, m in sources.chunks()}
+    titles = {m.title for _, m in sources.chunks()}
     assert "Refund rule" in titles and "Callback rule 1" not in titles and "Callback rule 2" not in titles
 
 
@@ -81,7 +81,7 @@ def test_labels_narrow_the_pages_through_cql(sources: Sources) -> None:
         sources.configure(wiki(url, labels=["kb"], attachments=False))
         report = sources.sync("wiki")
     assert report.error is None
-    assert {m["title"] for _, m in sources.chunks()} == {"Callback rule 0", "Callback rule 2"}
+    assert {m.title for _, m in sources.chunks()} == {"Callback rule 0", "Callback rule 2"}
     assert any("/rest/api/content/search?cql=" in path for path, _ in fake.calls)
 
 
@@ -95,7 +95,7 @@ def test_data_center_with_a_personal_access_token(sources: Sources) -> None:
         fake.edit(next(iter(fake.pages)), "<h2>Deadline</h2><p>Within three hours from now on.</p>")
         again = sources.sync("wiki").summary
     assert (again.updated, again.unchanged) == (1, 3)
-    assert {m["url"] for _, m in sources.chunks() if m["title"] == "Callback rule 1"} == {
+    assert {m.url for _, m in sources.chunks() if m.title == "Callback rule 1"} == {
         f"{url}/display/CX/Callback+rule+1"}
 
 
@@ -124,6 +124,6 @@ def test_a_refused_token_or_a_missing_secret_is_a_clear_error_and_deletes_nothin
     assert refused.error is not None and refused.error.startswith("authentication failed")
     assert "401" in refused.error and "not permitted" in refused.error
     assert missing.error is not None and "CONFLUENCE_TOKEN" in missing.error
-    assert len({m["doc"] for _, m in sources.chunks()}) == 4
+    assert len({m.doc for _, m in sources.chunks()}) == 4
     status = sources.service().status()["wiki"]
     assert status.status == "error" and status.documents == 4

@@ -47,7 +47,7 @@ def test_a_git_source_gives_the_same_chunks_as_a_folder_ingest_of_the_same_files
     _, texts, metas = folder.store.all_chunks()
 
     def content(rows: list[tuple[str, dict[str, object]]]) -> Counter[tuple[object, ...]]:
-        return Counter((m["title"], m["section"], m["chunk"], m["doc_chunks"], m["lang"], t) for t, m in rows)
+        return Counter((m.title, m.section, m.chunk, m.doc_chunks, m.lang, t) for t, m in rows)
 
     assert content(sources.chunks()) == content(list(zip(texts, metas, strict=True)))
     assert report.summary.chunks == len(texts)
@@ -70,12 +70,12 @@ def test_a_commit_changing_one_file_and_deleting_another_updates_one_and_removes
     report = service.sync(spec)
     s = report.summary
     assert (s.added, s.updated, s.removed, s.unchanged) == (0, 1, 1, 2)
-    docs = {str(m["path"]) for _, m in sources.chunks()}
+    docs = {str(m.path) for _, m in sources.chunks()}
     assert docs == {f"handbook/playbooks/{n}" for n in (SMALL[0], SMALL[2], SMALL[3])}
-    edited = [m for _, m in sources.chunks() if m["path"] == f"handbook/playbooks/{SMALL[0]}"]
+    edited = [m for _, m in sources.chunks() if m.path == f"handbook/playbooks/{SMALL[0]}"]
     # only the edited file's changed chunks could be new to the embedder
     assert 0 < service.knowledge.embedder.computed <= len(edited)  # type: ignore[attr-defined]
-    assert {m["url"] for m in edited} == {f"https://git.example/cx/handbook/blob/{commit}/playbooks/{SMALL[0]}"}
+    assert {m.url for m in edited} == {f"https://git.example/cx/handbook/blob/{commit}/playbooks/{SMALL[0]}"}
 
     again = sources.sync("handbook").summary
     assert (again.added, again.updated, again.removed, again.unchanged) == (0, 0, 0, 3)
@@ -89,7 +89,7 @@ def test_an_unreachable_repository_is_an_error_in_status_and_deletes_nothing(sou
 
     report = sources.sync("handbook")
     assert report.error is not None and "no-such-branch" in report.error
-    assert len({m["doc"] for _, m in sources.chunks()}) == 4
+    assert len({m.doc for _, m in sources.chunks()}) == 4
     status = sources.service().status()["handbook"]
     assert status.status == "error" and status.documents == 4 and "no-such-branch" in (status.error or "")
     assert status.ok_at is not None and status.finished_at is not None and status.ok_at < status.finished_at

@@ -55,10 +55,10 @@ def test_library_files_and_site_pages_are_indexed_with_their_sharepoint_links(so
     assert [(s.path, s.reason) for s in report.summary.skipped] == [("sp/Documents/Brand/logo.png",
                                                                      "unsupported file type .png")]
     metas = [m for _, m in sources.chunks()]
-    policy = [m for m in metas if m["title"] == "Policy 2"]
-    assert policy[0]["url"] == "https://contoso.sharepoint.com/sites/cx/Documents/Policies/policy-2.md"
-    assert policy[0]["section"] == "Callbacks" and policy[0]["path"] == "sp/Documents/Policies/policy-2.md"
-    assert any(m["title"] == "Welcome" and m["url"].endswith("/SitePages/Welcome.aspx") for m in metas)
+    policy = [m for m in metas if m.title == "Policy 2"]
+    assert policy[0].url == "https://contoso.sharepoint.com/sites/cx/Documents/Policies/policy-2.md"
+    assert policy[0].section == "Callbacks" and policy[0].path == "sp/Documents/Policies/policy-2.md"
+    assert any(m.title == "Welcome" and m.url.endswith("/SitePages/Welcome.aspx") for m in metas)
     assert sum("token=n." in path for _, path, _ in fake.calls) >= 2  # followed @odata.nextLink
 
 
@@ -82,7 +82,7 @@ def test_the_next_sync_reads_only_the_delta(sources: Sources, cert: Certificate)
         fake.calls.clear()
         quiet = sources.sync("sp").summary
     assert (quiet.added, quiet.updated, quiet.removed) == (0, 0, 0) and downloads(fake) == 0
-    titles = {m["title"] for _, m in sources.chunks()}
+    titles = {m.title for _, m in sources.chunks()}
     assert "Refunds" in titles and "Policy 1" not in titles
 
 
@@ -100,7 +100,7 @@ def test_an_expired_delta_token_or_a_deleted_folder_means_a_fresh_enumeration(so
         fake.delete(drive, fake.find(drive, "Policies").id)
         folder = sources.sync("sp").summary
     assert folder.removed == 3
-    assert {m["title"] for _, m in sources.chunks()} == {"Welcome"}
+    assert {m.title for _, m in sources.chunks()} == {"Welcome"}
 
 
 def test_a_failed_download_is_listed_and_fetched_again_next_time(sources: Sources, cert: Certificate) -> None:
@@ -115,7 +115,7 @@ def test_a_failed_download_is_listed_and_fetched_again_next_time(sources: Source
         del fake.fail_downloads[broken.id]
         second = sources.sync("sp").summary
     assert second.added == 1
-    assert "Policy 1" in {m["title"] for _, m in sources.chunks()}
+    assert "Policy 1" in {m.title for _, m in sources.chunks()}
 
 
 def test_a_throttling_storm_is_waited_out_and_nothing_is_lost(sources: Sources, cert: Certificate) -> None:
@@ -140,4 +140,4 @@ def test_a_refused_secret_is_a_clear_error_and_deletes_nothing(
         report = sources.sync("sp")
     assert report.error is not None and report.error.startswith("authentication failed")
     assert "AADSTS7000215" in report.error and "expired-secret" not in report.error
-    assert len({m["doc"] for _, m in sources.chunks()}) == 3
+    assert len({m.doc for _, m in sources.chunks()}) == 3

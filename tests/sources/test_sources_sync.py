@@ -63,7 +63,7 @@ class DictSource:
 
 def docs_in_index(k: Knowledge) -> dict[str, str]:
     _, _, metas = k.store.all_chunks()
-    return {str(m["doc"]): str(m.get("doc_version", "")) for m in metas}
+    return {str(m.doc): m.doc_version for m in metas}
 
 
 def test_only_changed_versions_are_fetched_and_only_changed_content_embedded(sources: Sources) -> None:
@@ -180,5 +180,5 @@ def test_a_sync_killed_half_way_is_completed_by_the_next_without_duplicates(sour
     s = report.summary
     assert report.error is None and s.added + s.updated + s.unchanged == 12 and s.unchanged >= 1
     _, _, metas = Knowledge(own).store.all_chunks()
-    per_doc = Counter(str(m["doc"]) for m in metas)
-    assert len(per_doc) == 12 and all(per_doc[str(m["doc"])] == m["doc_chunks"] for m in metas)
+    per_doc = Counter(str(m.doc) for m in metas)
+    assert len(per_doc) == 12 and all(per_doc[str(m.doc)] == m.doc_chunks for m in metas)

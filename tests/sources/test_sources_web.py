@@ -38,13 +38,13 @@ def test_a_crawl_stays_on_the_site_obeys_robots_and_depth_and_drops_boilerplate(
         sources.configure(web_source(url))
         report = sources.sync("intranet")
     assert report.error is None
-    paths = {str(m["path"]) for _, m in sources.chunks()}
+    paths = {str(m.path) for _, m in sources.chunks()}
     assert paths == {"intranet/", "intranet/refunds.html", "intranet/escalation.html", "intranet/deep/one.html"}
     assert {s.path: s.reason for s in report.summary.skipped}[f"{url}/private/salaries.html"] == "disallowed by robots.txt"
     texts = " ".join(t for t, _ in sources.chunks())
     assert "fourteen days" in texts and "All rights reserved" not in texts and "Confidential" not in texts
-    refunds = [m for _, m in sources.chunks() if m["path"] == "intranet/refunds.html"]
-    assert {m["url"] for m in refunds} == {url + "/refunds.html"} and {m["title"] for m in refunds} == {"Refunds"}
+    refunds = [m for _, m in sources.chunks() if m.path == "intranet/refunds.html"]
+    assert {m.url for m in refunds} == {url + "/refunds.html"} and {m.title for m in refunds} == {"Refunds"}
     assert not any(c.path.startswith("/private/") for c in site.calls)
 
 
@@ -68,7 +68,7 @@ def test_an_unchanged_site_costs_conditional_requests_and_embeds_nothing(sources
         changed = sources.sync("intranet").summary
     # refunds changed and no longer links to the deep page; escalation is gone (404)
     assert (changed.updated, changed.removed, changed.unchanged) == (1, 2, 1)
-    assert {str(m["path"]) for _, m in sources.chunks()} == {"intranet/", "intranet/refunds.html"}
+    assert {str(m.path) for _, m in sources.chunks()} == {"intranet/", "intranet/refunds.html"}
 
 
 def test_without_validators_unchanged_pages_are_recognised_by_their_content(sources: Sources) -> None:
@@ -93,12 +93,12 @@ def test_a_sitemap_start_and_a_page_cap(sources: Sources) -> None:
             f"<url><loc>{url}/refunds.html</loc></url></urlset>").encode(), "application/xml")
         sources.configure({**web_source(url, max_depth=0), "url": f"{url}/sitemap.xml"})
         report = sources.sync("intranet")
-        assert {str(m["path"]) for _, m in sources.chunks()} == {"intranet/escalation.html", "intranet/refunds.html"}
+        assert {str(m.path) for _, m in sources.chunks()} == {"intranet/escalation.html", "intranet/refunds.html"}
         assert any(s.path.endswith("guide.pdf") and "PDF" in s.reason for s in report.summary.skipped)
         sources.configure(web_source(url, max_pages=2))
         capped = sources.sync("intranet").summary
     assert capped.added + capped.unchanged == 2
-    assert len({m["doc"] for _, m in sources.chunks()}) == 2
+    assert len({m.doc for _, m in sources.chunks()}) == 2
 
 
 def test_throttling_is_waited_out_and_nothing_is_lost(sources: Sources) -> None:
@@ -123,7 +123,7 @@ def test_a_refused_start_page_is_an_auth_error_and_deletes_nothing(sources: Sour
         site.fail["/"] = status
         report = sources.sync("intranet")
     assert report.error is not None and report.error.startswith("authentication failed") and str(status) in report.error
-    assert len({m["doc"] for _, m in sources.chunks()}) == 4
+    assert len({m.doc for _, m in sources.chunks()}) == 4
     assert sources.service().status()["intranet"].status == "error"
 
 
@@ -135,4 +135,4 @@ def test_an_unreachable_robots_txt_stops_the_crawl(sources: Sources) -> None:
         site.fail["/robots.txt"] = 500
         report = sources.sync("intranet")
     assert report.error is not None and "robots.txt" in report.error
-    assert len({m["doc"] for _, m in sources.chunks()}) == 4
+    assert len({m.doc for _, m in sources.chunks()}) == 4

@@ -105,7 +105,7 @@ def test_audiences(tmp_path: Path, where: Inbound, sees: bool) -> None:
 
 def test_ingest_tags_every_chunk_with_its_collection(scoped: Knowledge) -> None:
     _ids, _texts, metas = scoped.store.all_chunks()
-    tags = {Path(str(m["doc"])).name: m["collection"] for m in metas}
+    tags = {Path(str(m.doc)).name: m.collection for m in metas}
     assert tags == {"returns.md": "handbook", "falcon.md": "leadership"}
 
 
@@ -123,7 +123,7 @@ def test_public_answers_never_cite_restricted_sources(scoped: Knowledge) -> None
     assert all("falcon" not in s.path for s in answer.sources)
     assert "Leipzig" not in answer.text
     passages = scoped.retriever.search(SECRET_QUESTION)
-    assert passages and all(p.meta["collection"] != "leadership" for p in passages)
+    assert passages and all(p.meta.collection != "leadership" for p in passages)
 
 
 def test_a_folder_made_private_is_hidden_at_once_and_retagged_on_ingest(
@@ -138,7 +138,7 @@ def test_a_folder_made_private_is_hidden_at_once_and_retagged_on_ingest(
     fresh = Knowledge(k.settings)
     assert not fresh.ask.answer(SECRET_QUESTION).answered  # tag and path disagree: nobody sees it
     fresh.indexer().run([root])
-    tags = {Path(str(m["doc"])).name: m["collection"] for m in fresh.store.all_chunks()[2]}
+    tags = {Path(str(m.doc)).name: m.collection for m in fresh.store.all_chunks()[2]}
     assert tags == {"returns.md": DEFAULT, "falcon.md": "hidden"}
     assert not fresh.ask.answer(SECRET_QUESTION).answered
     assert fresh.ask.answer(SECRET_QUESTION, allowed=frozenset({"hidden", DEFAULT})).answered

@@ -85,4 +85,4 @@ def test_documents_over_the_size_or_chunk_limit_are_skipped_with_a_reason(
     k2 = Knowledge(settings_factory(CXBOT_MAX_CHUNKS_PER_FILE="3", CXBOT_DATA_DIR=tmp_path / "d2"))  # type: ignore[operator]
     summary = k2.indexer().run([root])
     assert [s.reason.split(" (")[0] for s in summary.skipped] == ["more than 3 chunks"]
-    assert {str(m["path"]).rsplit("/", 1)[-1] for m in k2.store.all_chunks()[2]} == {"small.md"}
+    assert {str(m.path).rsplit("/", 1)[-1] for m in k2.store.all_chunks()[2]} == {"small.md"}
