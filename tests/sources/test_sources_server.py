@@ -178,5 +178,5 @@ def test_a_source_s_collection_scopes_its_documents(sources: Sources, monkeypatc
     question = "How fast does every complaint get a callback?"
     assert not ask(question).answered  # public: the page is not visible
     assert ask(question, (), frozenset({DEFAULT, "leadership"})).answered
-    assert {m["collection"] for _, m in sources.chunks()} == {"leadership"}
+    assert {m.collection for _, m in sources.chunks()} == {"leadership"}
     assert SyncStates  # (imported for the claim tests above)
