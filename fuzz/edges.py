@@ -21,7 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from harness import FIXTURES, SECRET, Running
-from hostile_requests import SIGN_MODES, Req, form_shapes, shapes, slack_auth, teams_auth, with_hostile
+from hostile_requests import (
+    SIGN_MODES,
+    Req,
+    form_bodies,
+    hostile_bodies,
+    slack_auth,
+    teams_auth,
+    with_hostile,
+)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -119,7 +127,7 @@ def slack_events() -> st.SearchStrategy[Req]:
         "events_app_mention.json", "events_message_im.json", "events_message_channel_rich_text.json",
         "events_url_verification.json")]) | json_value
     real = [fixture("slack", "events_app_mention.json"), fixture("slack", "events_message_im.json")]
-    return with_hostile(signed(as_bytes(docs)), shapes(real, 1_500_000, "event_context"))
+    return with_hostile(signed(as_bytes(docs)), hostile_bodies(real, 1_000_000, "event_context"))
 
 
 def slack_commands() -> st.SearchStrategy[Req]:
@@ -127,7 +135,7 @@ def slack_commands() -> st.SearchStrategy[Req]:
     base = dict(form, command="/cx")
     edits = st.dictionaries(st.sampled_from([*base, "x"]), words, max_size=4)
     body = edits.map(lambda e: urllib.parse.urlencode({**base, "text": "help", **e}).encode()) | st.binary(max_size=200)
-    return with_hostile(signed(body), shapes([], 1_500_000, "text"))
+    return with_hostile(signed(body), hostile_bodies([], 1_000_000, "text"))
 
 
 def slack_interactivity() -> st.SearchStrategy[Req]:
@@ -138,7 +146,7 @@ def slack_interactivity() -> st.SearchStrategy[Req]:
         lambda t: mutate(t[0], [(("actions", 0, "action_id"), t[1]), (("actions", 0, "value"), t[2])]))
     body = (doc.map(lambda d: ("payload=" + urllib.parse.quote(json.dumps(d, default=str))).encode())
             | st.binary(max_size=200) | st.text(max_size=100).map(lambda t: ("payload=" + t).encode()))
-    return with_hostile(signed(body), form_shapes(base, 1_500_000))
+    return with_hostile(signed(body), form_bodies(base, 1_000_000))
 
 
 # ------------------------------------------------------------------ Teams
@@ -154,7 +162,7 @@ def teams_real(connector: str) -> list[dict[str, Any]]:
 
 def teams_activities(connector: str) -> st.SearchStrategy[Req]:
     bases = [mutated(b, [("text",)]) for b in teams_real(connector)]
-    return with_hostile(signed(as_bytes(st.one_of(*bases) | json_value)), shapes(teams_real(connector), 3 * 1024 * 1024, "value"))
+    return with_hostile(signed(as_bytes(st.one_of(*bases) | json_value)), hostile_bodies(teams_real(connector), 2 * 1024 * 1024, "value"))
 
 
 def teams_auth_requests(connector: str) -> st.SearchStrategy[Req]:
@@ -169,7 +177,7 @@ def teams_invokes(connector: str) -> st.SearchStrategy[Req]:
     names = st.sampled_from(["adaptiveCard/action", "composeExtension/query", "task/fetch", "", "signin/verifyState"])
     doc = st.tuples(mutated(base), names, json_value).map(
         lambda t: mutate(t[0], [(("name",), t[1])] + ([(("value", "action", "data"), t[2])] if t[2] is not None else [])))
-    return with_hostile(signed(as_bytes(doc)), shapes([base], 3 * 1024 * 1024, "value"))
+    return with_hostile(signed(as_bytes(doc)), hostile_bodies([base], 2 * 1024 * 1024, "value"))
 
 
 # ------------------------------------------------------------------ files

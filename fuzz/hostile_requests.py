@@ -2,14 +2,14 @@
 
 A `Req` is a body plus how to send it: Slack signing (`sign`: signed, unsigned, garbage, stale or
 with the wrong secret), extra headers (Authorization, Content-Encoding) and whether to stream it
-chunked. One input in ten on every HTTP edge is a hostile shape from `testkit.hostile`: deep nesting,
+chunked. About one input in twenty on every HTTP edge (hypothesis draws the branch) is a hostile shape from `testkit.hostile`: deep nesting,
 oversized (declared, chunked, compressed), undecodable bytes or broken compression.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from hypothesis import strategies as st
@@ -25,9 +25,13 @@ class Req:
     sign: str = "signed"
     headers: tuple[tuple[str, str], ...] = ()
     stream: bool = False
+    shape: str = ""  # which hostile shape, if any
+
+    def but(self, **changes: Any) -> Req:
+        return replace(self, **changes)
 
     def describe(self) -> str:
-        how = f"{self.sign}{' chunked' if self.stream else ''} {dict(self.headers)!r}"[:200]
+        how = f"{self.shape} {self.sign}{' chunked' if self.stream else ''} {dict(self.headers)!r}"[:200]
         return f"{how} {self.body[:120]!r} ({len(self.body)} bytes)"
 
 
@@ -46,28 +50,45 @@ def slack_auth(req: Req, secret: str) -> dict[str, str]:
     return {}
 
 
-def shapes(real: list[dict[str, Any]], big: int, key: str) -> list[Req]:
-    """Every hostile body for an edge whose real payloads are `real` and whose cap is below `big` bytes."""
+def hostile_bodies(real: list[dict[str, Any]], cap: int, key: str) -> st.SearchStrategy[Req]:
+    """Hostile bodies, signed or not, for an edge whose real payloads are `real` and whose cap is `cap` bytes.
+
+    Each shape varies (depth, size, bytes), so hypothesis keeps finding new ones instead of running
+    out of distinct inputs after a few dozen.
+    """
     gz = (("Content-Encoding", "gzip"),)
-    bodies = [Req(hostile.deep_arrays()), Req(hostile.deep_objects()), Req(hostile.deep_arrays(1_000)),
-              *(Req(hostile.deep_inside(p, key)) for p in real),
-              Req(hostile.oversized(big)), Req(hostile.oversized(big), stream=True),
-              Req(hostile.gzip_bomb(16 * 1024 * 1024), headers=gz), Req(hostile.BROKEN_GZIP, headers=gz),
-              *(Req(b) for b in hostile.UNDECODABLE)]
-    return [Req(r.body, mode, r.headers, r.stream) for r in bodies for mode in ("signed", "unsigned")]
+    depth = st.integers(hostile.PAST_LIMIT - 15, hostile.DEEP + 1_000)
+    deep = depth.map(hostile.deep_arrays) | depth.map(hostile.deep_objects)
+    if real:
+        deep |= st.tuples(st.sampled_from(real), st.integers(hostile.PAST_LIMIT - 14, 400)).map(
+            lambda t: hostile.deep_inside(t[0], key, t[1]))
+    undecodable = st.binary(min_size=1, max_size=300).map(lambda b: b"\xff" + b) | st.sampled_from(hostile.UNDECODABLE)
+    oversized = st.tuples(st.integers(cap + 1, 2 * cap).map(hostile.oversized), st.booleans()).map(
+        lambda t: Req(t[0], stream=t[1], shape="oversized-chunked" if t[1] else "oversized"))
+    bombs = st.sampled_from(BOMB_MB).map(lambda mb: Req(hostile.gzip_bomb(mb * 1024 * 1024), headers=gz, shape="gzip-bomb"))
+    broken = st.binary(min_size=1, max_size=100).map(
+        lambda b: Req(hostile.BROKEN_GZIP[:4] + b, headers=gz, shape="broken-gzip"))
+    bodies = (deep.map(lambda b: Req(b, shape="deep")) | undecodable.map(lambda b: Req(b, shape="undecodable"))
+              | oversized | bombs | broken)
+    return st.tuples(bodies, st.sampled_from(("signed", "unsigned"))).map(lambda t: t[0].but(sign=t[1]))
 
 
-def form_shapes(real: dict[str, Any], big: int) -> list[Req]:
+BOMB_MB = (4, 8, 16, 24, 32, 48, 64)
+
+
+def form_bodies(real: dict[str, Any], cap: int) -> st.SearchStrategy[Req]:
     """Hostile Slack form bodies: a `payload` field that nests too deeply, and the shared shapes."""
     import urllib.parse
 
-    deep = ("payload=" + urllib.parse.quote(hostile.deep_inside(real, "state").decode())).encode()
-    return [Req(deep, "signed"), Req(deep, "unsigned"), *shapes([], big, "state")]
+    deep = st.integers(hostile.PAST_LIMIT - 14, 400).map(
+        lambda d: ("payload=" + urllib.parse.quote(hostile.deep_inside(real, "state", d).decode())).encode())
+    return (st.tuples(deep, st.sampled_from(("signed", "unsigned"))).map(lambda t: Req(*t, shape="deep"))
+            | hostile_bodies([], cap, "state"))
 
 
-def with_hostile(normal: st.SearchStrategy[Req], hostile_reqs: list[Req]) -> st.SearchStrategy[Req]:
-    """One input in ten drawn from `hostile_reqs`."""
-    return st.integers(0, 9).flatmap(lambda i: st.sampled_from(hostile_reqs) if i == 0 else normal)
+def with_hostile(normal: st.SearchStrategy[Req], hostile_reqs: st.SearchStrategy[Req]) -> st.SearchStrategy[Req]:
+    """Draws from `hostile_reqs` on one branch in ten (hypothesis takes it about one time in twenty)."""
+    return st.integers(0, 9).flatmap(lambda i: hostile_reqs if i == 0 else normal)
 
 
 def teams_auth(activities: st.SearchStrategy[Req]) -> st.SearchStrategy[Req]:
@@ -80,5 +101,5 @@ def teams_auth(activities: st.SearchStrategy[Req]) -> st.SearchStrategy[Req]:
     """
     forged = st.sampled_from(["Bearer " + hostile.forged_jwt(), "Bearer " + hostile.forged_jwt(audience="someone-else")])
     auths = st.sampled_from(hostile.BAD_AUTHORIZATION) | forged  # half of the inputs get past the pre-check
-    return st.tuples(activities, auths).map(lambda t: Req(
-        t[0].body, "unsigned", t[0].headers + ((("Authorization", t[1]),) if t[1] is not None else ()), t[0].stream))
+    return st.tuples(activities, auths).map(lambda t: t[0].but(
+        sign="unsigned", headers=t[0].headers + ((("Authorization", t[1]),) if t[1] is not None else ())))

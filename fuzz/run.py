@@ -3,7 +3,7 @@
     .venv/bin/python fuzz/run.py [--n 10000] [--edges slack-events,documents,...]
 
 Edges: Slack events, slash commands and interactivity and Teams activities and invokes (real HTTP
-to a running cxbot: no 5xx, no broken connection, no exception logged by cxbot; one input in ten a
+to a running cxbot: no 5xx, no broken connection, no exception logged by cxbot; about one input in twenty a
 hostile shape: deep nesting, oversized, compressed bombs, undecodable bytes), Teams with Bot
 Framework auth on (every Authorization shape, on normal and hostile bodies), CLI arguments (no traceback;
 `ingest` over a small real tree, its `--json` summary checked), KPI files,

@@ -54,7 +54,7 @@ async def chunked(body: bytes, chunk: int = 256 * 1024) -> AsyncIterator[bytes]:
         yield body[start:start + chunk]
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=8)
 def gzip_bomb(size: int = 64 * 1024 * 1024) -> bytes:
     """`size` bytes of a JSON string gzipped to a few dozen KB (send with Content-Encoding: gzip)."""
     return gzip.compress(b'{"pad":"' + b"0" * size + b'"}', compresslevel=9)
