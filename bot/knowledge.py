@@ -94,11 +94,12 @@ class Knowledge:
         return AnswerCache(self.ask.answer, lambda: self.retriever.version, ttl=self.settings.answer_cache_seconds)
 
     def indexer(self) -> Indexer:
+        from bot.embed.lazy import LazyEmbedder
         from bot.ingest.indexer import Indexer
 
         return Indexer(
             self.store,
-            self.embedder,
+            LazyEmbedder(lambda: self.embedder),  # an unchanged tree loads no model
             max_bytes=self.settings.max_file_bytes,
             max_chunks=self.settings.max_chunks_per_file,
             collection_of=self.collections.of_path,
