@@ -163,17 +163,124 @@ def bench_web(tmp: Path, cache: Path) -> None:
           f"web hit@1={w1:.3f} hit@3={w3:.3f} | hit@3 difference={w3 - f3:+.3f}")
 
 
-BENCHES = {"git": bench_git, "web": bench_web}
+WORDS = ["callback", "refund", "escalation", "invoice", "renewal", "onboarding", "survey", "complaint", "warranty", "delivery", "upgrade", "discount", "churn", "feedback"]
+
+
+def body(n: int, note: str = "") -> str:
+    """A short page (one chunk): the bar is about what is fetched and embedded, not about long texts."""
+    a, b = WORDS[n % len(WORDS)], WORDS[(n // len(WORDS)) % len(WORDS)]
+    return (f"Rule {n}: a {a} request about a {b} in region {n} is answered within {n % 9 + 1} hours, "
+            f"and the team lead reviews it after {n % 5 + 2} days{note}.")
+
+
+def changes(n: int) -> tuple[range, range, range]:
+    """Which of n documents are edited, deleted and how many are new: 100 / 50 / 50."""
+    return range(0, 100), range(100, 150), range(n, n + 50)
+
+
+def sync_figures(label: str, run: Run, name: str, calls: Any, **extra: Any) -> Report:
+    """Sync once and print its figures; `extra` values are callables read after the sync."""
+    before = calls()
+    report, knowledge, took = run.sync(name)
+    line(label, report, knowledge, took, calls=calls() - before, **{k: f() for k, f in extra.items()})
+    return report
+
+
+def bench_confluence(tmp: Path, cache: Path, n: int = 2000, throttle: int = 0) -> None:
+    import os
+
+    from testkit.confluence import FakeConfluence, confluence_serving
+
+    os.environ["CONFLUENCE_TOKEN"] = "secret-token"
+    fake = FakeConfluence(throttle_every=throttle)
+    pages = [fake.add_page("CX", f"Rule {i}", f"<h2>Handling</h2><p>{body(i)}</p>") for i in range(n)]
+    run = Run(tmp / f"confluence-{throttle}", cache if throttle else tmp / f"emb-confluence-{n}.sqlite")
+    tag = f" (every {throttle}rd call 429)" if throttle else ""
+    with confluence_serving(fake) as url:
+        run.configure({"name": "wiki", "kind": "confluence", "url": url, "spaces": ["CX"], "deployment": "cloud",
+                       "email": "bot@example.com", "token_env": "CONFLUENCE_TOKEN"})
+        first = sync_figures(f"confluence: initial {n} pages{tag}", run, "wiki", lambda: len(fake.calls),
+                             throttled=lambda: sum(1 for _, st in fake.calls if st == 429))
+        if throttle:
+            docs = len({m["doc"] for m in Knowledge(run.settings).store.all_chunks()[2]})
+            print(f"{'  nothing lost':<34} documents in the index={docs} of {n}, error={first.error}")
+            return
+        edited, deleted, new = changes(n)
+        for i in edited:
+            fake.edit(pages[i].id, f"<h2>Handling</h2><p>{body(i, ' (revised)')}</p>")
+        for i in deleted:
+            fake.pages[pages[i].id].status = "trashed"
+        for i in new:
+            fake.add_page("CX", f"Rule {i}", f"<h2>Handling</h2><p>{body(i)}</p>")
+        fake.calls.clear()
+        sync_figures("confluence: 100 edited/50 del/50 new", run, "wiki", lambda: len(fake.calls))
+        kinds = Counter("page bodies (bulk)" if "/api/v2/pages?" in p else "space listing" if "/spaces/" in p
+                        else "CQL (attachments)" if "search" in p else p.split("?")[0] for p, _ in fake.calls)
+        print(f"{'  calls':<34} " + ", ".join(f"{k}: {v}" for k, v in kinds.items()))
+
+
+def bench_sharepoint(tmp: Path, cache: Path, n: int = 2000, throttle: int = 0) -> None:
+    import os
+
+    from testkit.graph import FakeGraph, graph_serving
+    from testkit.tls import make_certificate
+
+    cert = make_certificate(tmp / "tls")
+    os.environ["REQUESTS_CA_BUNDLE"] = str(cert.cert)
+    os.environ["SHAREPOINT_SECRET"] = "client-secret"
+    fake = FakeGraph(throttle_every=throttle)
+    drive = fake.library("Documents")
+    items = [fake.put(drive, f"Rules/{i // 100}/rule-{i}.md", f"# Rule {i}\n\n{body(i)}\n".encode(), "text/markdown")
+             for i in range(n)]
+    run = Run(tmp / f"sharepoint-{throttle}", cache if throttle else tmp / f"emb-sharepoint-{n}.sqlite")
+    tag = f" (every {throttle}rd call 429)" if throttle else ""
+    with graph_serving(fake, cert) as url:
+        run.configure({"name": "sp", "kind": "sharepoint", "tenant_id": fake.tenant, "client_id": fake.client_id,
+                       "client_secret_env": "SHAREPOINT_SECRET", "site": f"{fake.hostname}:{fake.site_path}",
+                       "authority": url, "graph_url": f"{url}/v1.0", "pages": False})
+        downloads = lambda: sum(1 for _, p, st in fake.calls if p.endswith("/content") and st == 302)  # noqa: E731
+        first = sync_figures(f"sharepoint: initial {n} files{tag}", run, "sp", lambda: len(fake.calls),
+                             downloads=downloads, throttled=lambda: sum(1 for *_, st in fake.calls if st == 429))
+        if throttle:
+            docs = len({m["doc"] for m in Knowledge(run.settings).store.all_chunks()[2]})
+            print(f"{'  nothing lost':<34} documents in the index={docs} of {n}, error={first.error}")
+            return
+        edited, deleted, new = changes(n)
+        for i in edited:
+            fake.put(drive, f"Rules/{i // 100}/rule-{i}.md", f"# Rule {i}\n\n{body(i, ' (revised)')}\n".encode(),
+                     "text/markdown")
+        for i in deleted:
+            fake.delete(drive, items[i].id)
+        for i in new:
+            fake.put(drive, f"Rules/new/rule-{i}.md", f"# Rule {i}\n\n{body(i)}\n".encode(), "text/markdown")
+        fake.calls.clear()
+        sync_figures("sharepoint: 100 edited/50 del/50 new", run, "sp", lambda: len(fake.calls))
+        print(f"{'  downloads':<34} {downloads()} (the delta's changed files only)")
+
+
+def bench_storm(tmp: Path, cache: Path) -> None:
+    """Run from main(): reuses the embedding caches of the confluence and sharepoint benches when run after them."""
+
+
+BENCHES = {"git": bench_git, "web": bench_web, "confluence": bench_confluence, "sharepoint": bench_sharepoint,
+           "storm": bench_storm}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("which", nargs="+", choices=sorted(BENCHES))
     ap.add_argument("--embed-cache", type=Path, default=ROOT / ".cxbot" / "test-embeddings.sqlite")
+    ap.add_argument("-n", type=int, default=2000, help="documents in the Confluence and SharePoint benches")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="cxbot-sources-bench-") as tmp:
         for which in args.which:
-            BENCHES[which](Path(tmp), args.embed_cache)
+            if which in ("confluence", "sharepoint"):
+                BENCHES[which](Path(tmp), args.embed_cache, args.n)  # type: ignore[call-arg]
+            elif which == "storm":
+                bench_confluence(Path(tmp), Path(tmp) / f"emb-confluence-{args.n}.sqlite", args.n, throttle=3)
+                bench_sharepoint(Path(tmp), Path(tmp) / f"emb-sharepoint-{args.n}.sqlite", min(args.n, 300), throttle=3)
+            else:
+                BENCHES[which](Path(tmp), args.embed_cache)
 
 
 if __name__ == "__main__":

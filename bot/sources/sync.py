@@ -144,6 +144,11 @@ def _sync(
     for key in sorted(gone):
         store.delete_doc(key)
         summary.removed += 1
+    if not listing.complete:  # a delta lists only changes: the rest of the source's documents stay as they were
+        for key, state in states.items():
+            if key.startswith(prefix) and key not in seen and key not in gone:
+                summary.unchanged += 1
+                summary.chunks += state.stored
     indexer.finish(bool(touched or gone))
     documents = len(({k for k in states if k.startswith(prefix)} | written) - gone)
     return Outcome(summary, cursor if hold_cursor else listing.cursor, documents)

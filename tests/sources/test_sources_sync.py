@@ -124,7 +124,7 @@ def test_a_delta_applies_changes_and_deletions_and_leaves_the_rest(sources: Sour
     src.delta = (["p0", "p9"], ["p2", "gone-before"])
     out = run_sync(src, k.indexer(), {"token": 1})
     s = out.summary
-    assert (s.added, s.updated, s.removed, s.unchanged) == (1, 1, 1, 0)
+    assert (s.added, s.updated, s.removed, s.unchanged) == (1, 1, 1, 2)  # p1 and p3: not in the delta, unchanged
     assert set(docs_in_index(k)) == {"source:mem/p0", "source:mem/p1", "source:mem/p3", "source:mem/p9"}
     assert out.cursor == {"token": 2}
 
