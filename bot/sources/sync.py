@@ -85,6 +85,7 @@ def _sync(
             summary.unchanged += 1
             summary.chunks += state.stored
             if state.collection != indexer.collection_of(key):
+                indexer.changing()
                 store.retag(key, indexer.collection_of(key))
                 touched = True
         else:
@@ -109,6 +110,7 @@ def _sync(
                 on_progress(1)
         digest = hashlib.sha256(fetched.raw).hexdigest()
         if state is not None and state.complete and state.content_hash == digest:
+            indexer.changing()
             store.update_meta(key, doc_version=ref.version, url=ref.url, path=name, collection=indexer.collection_of(key))
             summary.unchanged += 1
             summary.chunks += state.stored
@@ -127,6 +129,7 @@ def _sync(
             if state is not None:
                 gone.add(key)
             continue
+        indexer.changing()
         indexer.write(key, name, digest, chunks, ref.url or doc.url or "", version=ref.version)
         touched = True
         written.add(key)
@@ -141,6 +144,8 @@ def _sync(
         gone |= {prefix + i for i in listing.removed if prefix + i in states and prefix + i not in seen}
         for scope in listing.scopes:
             gone |= {k for k in states if k.startswith(prefix + scope) and k not in seen}
+    if gone:
+        indexer.changing()
     for key in sorted(gone):
         store.delete_doc(key)
         summary.removed += 1
