@@ -103,4 +103,5 @@ class Knowledge:
             max_bytes=self.settings.max_file_bytes,
             max_chunks=self.settings.max_chunks_per_file,
             collection_of=self.collections.of_path,
+            base=self.settings.knowledge_dir,
         )

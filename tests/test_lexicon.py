@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from bot.ask.extractive import select
+from bot.ask.answertype import wants
+from bot.ask.chooser import DocInput, from_chunks, score
 from bot.ask.service import AskService, Policy
 from bot.embed.e5 import E5Embedder
 from bot.knowledge import Knowledge
-from bot.search.chunks import ChunkMeta
 from bot.search.lexicon import Lexicon, vocabulary
-from bot.search.retriever import Passage
 from bot.search.store import KnowledgeStore
 from bot.settings import Settings
 
@@ -131,13 +131,16 @@ def test_an_english_question_gets_the_german_sentence_that_answers_it(settings: 
 
 def test_bridged_words_choose_the_sentence_that_no_question_word_matches(lexicon: Lexicon) -> None:
     question = "When does every member sign the contract?"
-    passage = Passage("c1", LONG_GERMAN, ChunkMeta("leitfaden.md", chunk=0, lang="de"), 0.8, 0.0)
+    cut = from_chunks([("", LONG_GERMAN)])
+    doc = DocInput(1, "leitfaden.md", "de", cut, np.zeros((len(cut), 0), dtype=np.float32), [], 0)
     bridged = lexicon.bridge(question, "de")
     assert "mitglied" in bridged
-    with_bridge = [s for _, s in select(question, [passage], [1], bridged=bridged)]
-    without = [s for _, s in select(question, [passage], [1])]
-    assert any("Vertrag zur Vertraulichkeit" in s for s in with_bridge)
-    assert not any("Vertrag zur Vertraulichkeit" in s for s in without)
+
+    def place(words: list[str]) -> int:
+        scored = score(question, None, [doc], {"de": words}, lambda _t: 1.0, wants(question))
+        return next(i for i, c in enumerate(scored.ranked) if "Vertrag zur Vertraulichkeit" in c.unit.text)
+
+    assert place(bridged) < place([])
 
 
 def test_question_words_are_never_written_to_disk(settings: Settings, tmp_path: Path) -> None:

@@ -1,221 +1,147 @@
-"""The default answer: the sentences from the best passages that answer the question, quoted.
+"""The default answer: the units (sentences, list items, table rows) that answer, quoted, answer first.
 
 No model writes anything here, so nothing can be made up and nothing in a document can act as an
-instruction: the answer is a selection of source sentences, each marked with its citation number.
+instruction: the answer is a selection of source text, each piece marked with its citation number.
 
-Passages of one document that follow each other are joined first (their overlap removed), so a
-sentence that a chunk boundary cut is whole again; the neighbouring chunks the retriever adds let an
-answer run on past the passage that matched. Sentences are then picked greedily: each pick is the one
-that adds most of the question's still-uncovered words, so a two-part question gets both parts.
+Every unit of the best documents is scored against the question by several signals at once (see
+`bot.ask.chooser`): meaning (its e5 vector against the question's, which works across German and
+English), the question's words and their translations, the answer kind asked for (a figure, a name, a
+list), whether retrieval found it, and where it sits. The best unit is the first line; a list it
+introduces follows complete, a nested item comes with its parent, a table row with its header, a
+"This …" sentence with the sentence it continues. Further units are added only for parts of the
+question the first one leaves open.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.search.retriever import Passage
-from bot.text import LIST_ITEM, is_heading_line, sentences, stems
+from bot.ask.answertype import LIST, Wants
+from bot.ask.chooser import COVER, Candidate, Scored
+from bot.ingest.units import ITEM, ROW, Unit
 
-MAX_UNITS = 6.0
-MAX_CHARS = 1000
-TERMINAL = (".", "!", "?", ":", "…", '"', "“", "”", ")", "`")
-RANK_PRIOR = (0.6, 0.45, 0.35, 0.25, 0.2)
-# A neighbouring chunk that was not retrieved itself counts a little less than the one it follows.
-NEIGHBOUR_DROP = 0.2
-NEIGHBOUR_FLOOR = 0.1
-NUMBER_CUE = re.compile(
-    r"\b(how (many|much|long|often|soon)|wie (viele?|lange|oft|hoch)|wann|when|percent|prozent)\b", re.I
-)
-FULL, MARGINAL = 0.5, 0.8
-LIST_PULL = 0.3
-CONTINUE = 0.1
-MIN_OVERLAP = 12
-
-
-@dataclass
-class Span:
-    """Consecutive chunks of one document joined into one text."""
-
-    cite: int
-    text: str
-    parts: list[tuple[str, float]]
-
-    @property
-    def prior(self) -> float:
-        return max(p for _, p in self.parts)
-
-    def prior_of(self, sentence: str) -> float:
-        """A sentence counts with the prior of the best chunk that holds (the start or end of) it."""
-        head, tail = sentence[:40], sentence[-40:]
-        got = [p for text, p in self.parts if head in text or tail in text]
-        return max(got, default=self.prior)
-
-
-@dataclass
-class Candidate:
-    span: int
-    pos: int
-    text: str
-    terms: set[str]
-    prior: float
-    units: float
-
-
-def terms(text: str) -> set[str]:
-    """Stems, plus the parts of hyphenated compounds ("IT-Abteilung" also counts as "Abteilung")."""
-    out = set(stems(text))
-    for word in re.findall(r"\w+(?:-\w+)+", text):
-        out.update(stems(word.replace("-", " ")))
-    return out
-
-
-def join(a: str, b: str) -> str:
-    """Append chunk b to chunk a, dropping the text they share at the seam."""
-    for k in range(min(len(a), len(b), 400), MIN_OVERLAP - 1, -1):
-        if a.endswith(b[:k]):
-            return a + b[k:]
-    return f"{a}\n\n{b}"
-
-
-def spans(passages: Sequence[Passage], cites: Sequence[int], extra: Sequence[Passage] = ()) -> list[Span]:
-    """Join each document's passages (and their neighbours) that follow each other in the document."""
-    cite_of = {p.doc: c for p, c in zip(passages, cites, strict=True)}
-    prior: dict[str, float] = {}
-    for rank, p in enumerate(passages):
-        prior.setdefault(p.id, RANK_PRIOR[rank] if rank < len(RANK_PRIOR) else 0.1)
-    pool = {p.id: p for p in [*passages, *extra] if p.doc in cite_of}
-    by_doc: dict[str, list[Passage]] = {}
-    for p in pool.values():
-        by_doc.setdefault(p.doc, []).append(p)
-    out: list[Span] = []
-    for doc, members in by_doc.items():
-        members.sort(key=_chunk)
-        runs: list[list[Passage]] = []
-        for p in members:
-            if runs and _chunk(p) == _chunk(runs[-1][-1]) + 1:
-                runs[-1].append(p)
-            else:
-                runs.append([p])
-        out.extend(_span(run, cite_of[doc], prior) for run in runs)
-    out.sort(key=lambda s: -s.prior)
-    return out
-
-
-def _chunk(p: Passage) -> int:
-    return p.meta.chunk
-
-
-def _span(run: list[Passage], cite: int, prior: dict[str, float]) -> Span:
-    text = run[0].text
-    for q in run[1:]:
-        text = join(text, q.text)
-    own = [prior.get(q.id) for q in run]
-    parts: list[tuple[str, float]] = []
-    for k, q in enumerate(run):
-        mine = own[k]
-        if mine is None:
-            near = [x for x in own[max(0, k - 1) : k + 2] if x is not None]
-            mine = max(NEIGHBOUR_FLOOR, max(near, default=0.0) - NEIGHBOUR_DROP)
-        parts.append((q.text, mine))
-    return Span(cite, text, parts)
-
-
-def _cut(sentence: str, pos: int, count: int) -> bool:
-    """A sentence a chunk boundary cut: it starts mid-sentence, or the chunk ends before its full stop."""
-    if pos == 0 and sentence[:1].islower():
-        return True
-    return pos == count - 1 and count > 1 and not sentence.rstrip().endswith(TERMINAL) and not LIST_ITEM.match(sentence)
-
-
-def _heading(text: str, sentence: str) -> bool:
-    """A heading, caption or credit: heading-like and on a line of its own (list items never are)."""
-    if not is_heading_line(sentence):
-        return False
-    at = text.find(sentence[:30])
-    return at <= 0 or text[at - 1] == "\n" or text[:at].rstrip(" ").endswith("\n")
-
-
-def _candidates(all_spans: Sequence[Span]) -> list[Candidate]:
-    out: list[Candidate] = []
-    seen: set[str] = set()
-    for n, span in enumerate(all_spans):
-        sents = sentences(span.text)
-        for pos, sent in enumerate(sents):
-            key = sent.lower()
-            short = len(sent) < (5 if LIST_ITEM.match(sent) else 20)
-            if short or key in seen or _heading(span.text, sent) or _cut(sent, pos, len(sents)):
-                continue
-            seen.add(key)
-            units = 0.5 if LIST_ITEM.match(sent) and len(sent) < 90 else 1.0
-            out.append(Candidate(n, pos, sent, terms(sent), span.prior_of(sent), units))
-    return out
-
-
-def select(
-    question: str, passages: Sequence[Passage], cites: Sequence[int], extra: Sequence[Passage] = (),
-    bridged: Sequence[str] = (),
-) -> list[tuple[int, str]]:
-    """Pick (citation, sentence) pairs: the best passages' sentences that cover the question's words.
-
-    A sentence's score is the prior of its passage's rank, plus its share of the question's
-    (rarity-weighted) words and, more, of those words no sentence picked so far has. Across languages,
-    where words are not shared, the question's words translated into the passages' language
-    (`bridged`) count as question words, and beyond them the best passages speak.
-    """
-    all_spans = spans(passages, cites, extra)
-    cands = _candidates(all_spans)
-    q = list(dict.fromkeys([*terms(question), *terms(" ".join(bridged))]))
-    n = len(cands) or 1
-    weights = {t: math.log(1 + n / (1 + sum(t in c.terms for c in cands))) for t in q}
-    total = sum(weights.values()) or 1.0
-    wants_number = bool(NUMBER_CUE.search(question))
-    covered: set[str] = set()
-    chosen: list[Candidate] = []
-    pulled: dict[tuple[int, int], float] = {}
-    units = 0.0
-    used = 0
-
-    def value(c: Candidate, covered: set[str], pulled: dict[tuple[int, int], float]) -> float:
-        full = sum(w for t, w in weights.items() if t in c.terms) / total
-        new = sum(w for t, w in weights.items() if t in c.terms and t not in covered) / total
-        bonus = 0.15 if wants_number and any(ch.isdigit() for ch in c.text) else 0.0
-        return c.prior + FULL * full + MARGINAL * new + bonus + pulled.get((c.span, c.pos), 0.0)
-
-    while cands:
-        best = max(cands, key=lambda c: value(c, covered, pulled))
-        if units + best.units > MAX_UNITS or (used + len(best.text) > MAX_CHARS and chosen):
-            break
-        cands.remove(best)
-        chosen.append(best)
-        covered |= best.terms
-        units += best.units
-        used += len(best.text)
-        lists = best.text.rstrip().endswith(":") or LIST_ITEM.match(best.text)
-        pulled[(best.span, best.pos + 1)] = LIST_PULL if lists else CONTINUE
-    chosen.sort(key=lambda c: (c.span, c.pos))
-    return [(all_spans[c.span].cite, c.text) for c in chosen]
-
-
+# The answer's length: the best unit (and the list it introduces) always; further units up to this many
+# words, each adding words of the question the answer does not cover yet.
+MAX_WORDS = 65
+MAX_LIST_ITEMS = 10
+MAX_EXTRA = 4
+# A further unit must cover at least this share of the question's (weighted) words left open, and
+# score within MARGIN (in the chooser's units) of the first.
+EXTRA_NEW = 0.0
+MARGIN = 6.0
 FAKE_CITATION = re.compile(r"\s*\[\d{1,4}\]")
 
 
-def compose(
-    question: str, passages: Sequence[Passage], cites: Sequence[int], extra: Sequence[Passage] = (),
-    bridged: Sequence[str] = (),
-) -> str:
-    """Quoted sentences with their citation; `[n]` written inside a document is dropped (not ours).
+@dataclass
+class Piece:
+    cite: int
+    text: str
+    item: bool = False
 
-    Sentences run on as a paragraph; list items stand on lines of their own, as in the document.
-    """
-    out: list[str] = []
-    after_item = False
-    for cite, sent in select(question, passages, cites, extra, bridged):
-        item = bool(LIST_ITEM.match(sent))
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def quote(c: Candidate, units: Sequence[Unit], quoted: frozenset[int] = frozenset()) -> str:
+    """A unit with what it leans on: its parent item(s), its header, or the sentence it continues
+    (unless the answer quotes that already: `quoted` are unit numbers of the same document)."""
+    u = c.unit
+    ctx: list[str] = []
+    p, depth = (-1 if u.kind == ROW else u.parent), 0  # a row names its header's columns already
+    while 0 <= p < len(units) and depth < 2:
+        if p not in quoted:
+            ctx.insert(0, units[p].text)
+        p, depth = units[p].parent, depth + 1
+    if 0 <= u.lead < len(units) and u.lead not in quoted:
+        ctx.append(units[u.lead].text)
+    if u.kind == ITEM and not ctx and 0 <= u.intro < len(units) and u.intro not in quoted and _words(u.text) < 12:
+        ctx.append(units[u.intro].text)
+    out = ""
+    for text in [*ctx, u.text]:
         if out:
-            out.append("\n" if item or after_item else " ")
-        out.append(f"{FAKE_CITATION.sub('', sent)} [{cite}]")
-        after_item = item
-    return "".join(out)
+            out += (" " if out.rstrip().endswith((":", ".", "!", "?", "…")) else ": ") + text
+        else:
+            out = text
+    return out
+
+
+def context(c: Candidate, units: Sequence[Unit]) -> set[tuple[int, int]]:
+    """(citation, unit number) of the units a quote of `c` brings along (parent, lead, intro)."""
+    u = c.unit
+    return {(c.cite, n) for n in (u.parent, u.lead, u.intro) if 0 <= n < len(units)}
+
+
+def _list_after(c: Candidate, units: Sequence[Unit]) -> list[Unit]:
+    """The items a unit introduces (it ends with ':'), or the items of the list an item belongs to."""
+    u = c.unit
+    if u.text.rstrip().endswith(":"):
+        items = [v for v in units if v.intro == u.n and v.parent < 0]
+        if items:
+            return items[:MAX_LIST_ITEMS]
+        nxt = [v for v in units[u.n + 1 : u.n + 1 + MAX_LIST_ITEMS] if v.kind == ITEM and v.block == units[u.n + 1].block]
+        return nxt if u.n + 1 < len(units) else []
+    return []
+
+
+def _siblings(c: Candidate, units: Sequence[Unit]) -> list[Unit]:
+    u = c.unit
+    return [v for v in units if v.block == u.block and v.parent == u.parent and v.kind == ITEM][:MAX_LIST_ITEMS]
+
+
+def compose(scored: Scored, want: Wants) -> str:
+    """The answer text: the best unit first (with its list), then units for what it leaves open."""
+    if not scored.ranked:
+        return ""
+    best = scored.ranked[0]
+    if want.kind == LIST:  # a list question is answered by a list: the best unit that introduces one
+        best = next((c for c in scored.ranked[:5] if _list_after(c, scored.units_of(c))), best)
+    units = scored.units_of(best)
+    pieces = [Piece(best.cite, quote(best, units))]
+    items = _list_after(best, units)
+    if not items and best.unit.kind == ITEM and want.kind == LIST:
+        items = [v for v in _siblings(best, units) if v.n != best.unit.n]
+        if items:
+            pieces = [Piece(best.cite, quote(best, units), item=True)]
+    pieces += [Piece(best.cite, v.text, item=True) for v in items]
+    used = {(best.cite, best.unit.n), *((best.cite, v.n) for v in items), *context(best, units)}
+    covered = set(best.terms)
+    for v in items:
+        covered |= scored.terms_of(best.cite, v)
+    words = sum(_words(p.text) for p in pieces)
+    pool = [c for c in scored.ranked[:12] if (c.cite, c.unit.n) not in used]
+    for _ in range(MAX_EXTRA):
+        taken = {n for ci, n in used if ci == best.cite}
+
+        def quoted(c: Candidate, used: set[tuple[int, int]] = used) -> frozenset[int]:
+            return frozenset(n for ci, n in used if ci == c.cite)
+
+        fits = [
+            c for c in pool
+            if (c.cite, c.unit.n) not in used and c.score >= best.score - MARGIN and (c.terms - covered) and scored.new_share(c, covered) >= EXTRA_NEW
+            and not (c.cite == best.cite and c.unit.parent in taken)
+            and words + _words(quote(c, scored.units_of(c), quoted(c))) <= MAX_WORDS
+        ]
+        if not fits:
+            break
+        c = max(fits, key=lambda c: c.score + COVER * scored.new_share(c, covered))
+        text = quote(c, scored.units_of(c), quoted(c))
+        pieces.append(Piece(c.cite, text))
+        pool.remove(c)
+        used |= {(c.cite, c.unit.n), *context(c, scored.units_of(c))}
+        covered |= c.terms
+        words += _words(text)
+    return render(pieces)
+
+
+def render(pieces: list[Piece]) -> str:
+    """Pieces with their citations: the answer line first, list items on lines of their own."""
+    lines: list[str] = []
+    for k, p in enumerate(pieces):
+        text = FAKE_CITATION.sub("", p.text)
+        last = k + 1 == len(pieces) or pieces[k + 1].cite != p.cite or not pieces[k + 1].item
+        mark = f" [{p.cite}]" if last or not p.item else ""
+        lines.append(f"- {text}{mark}" if p.item and k > 0 else f"{text}{mark}")
+    return "\n".join(lines)

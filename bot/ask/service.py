@@ -6,9 +6,14 @@ import logging
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
+
+from bot.ask import abstain
 from bot.ask.answer import Answer, NoAnswer, Source
+from bot.ask.answertype import Wants, wants
+from bot.ask.chooser import DocInput, Scored, from_chunks, score
 from bot.ask.extractive import compose
-from bot.search.retriever import Passage, Retriever
+from bot.search.retriever import DocUnits, Passage, Retriever
 from bot.text import detect_lang, stems
 
 log = logging.getLogger(__name__)
@@ -25,6 +30,8 @@ class Writer(Protocol):
 class Policy:
     max_sources: int = 3
     answer_passages: int = 4
+    # Answer units are chosen from the best passages of the cited documents (and their neighbours).
+    unit_passages: int = 6
     # The best passages' neighbouring chunks are read too: answers run on past chunk boundaries.
     widen_passages: int = 2
     # Below this cosine (e5-small) the best passage is about something else entirely.
@@ -35,6 +42,11 @@ class Policy:
     # are about something the knowledge does not cover, unless the passage is a very close match.
     min_coverage: float = 0.12
     coverage_trusted_above: float = 0.87
+    # Documents are ordered by their best chunk plus this weight times how close their best answer
+    # unit comes to the question (relative to the best unit anywhere): a paraphrase often matches one
+    # sentence well while no chunk as a whole stands out.
+    unit_weight: float = 0.3
+    rerank_docs: int = 10
 
 
 NO_ANSWER = {
@@ -44,6 +56,12 @@ NO_ANSWER = {
     "Frag am besten {contact} – oder formuliere die Frage um, falls sie abgedeckt sein sollte.",
 }
 CONTACT_DE = "dein CX-Team oder die Verantwortlichen für das passende Playbook"
+NO_DETAIL = {
+    "en": "Our CX knowledge covers this topic, but I couldn't find that detail in it, so I won't guess. "
+    "The closest source is listed below; for the detail itself, please ask {contact}.",
+    "de": "Zu diesem Thema gibt es etwas in unserem CX-Wissen, aber genau dieses Detail habe ich nicht "
+    "gefunden und möchte nicht raten. Die nächstliegende Quelle steht unten; für das Detail frag am besten {contact}.",
+}
 
 
 def rank_documents(passages: list[Passage]) -> list[list[Passage]]:
@@ -107,7 +125,7 @@ class AskService:
         self.last_features = self.features(question, passages)
         if not passages or not self.covered(self.last_features):
             return self._abstain(question, lang)
-        docs = rank_documents(passages)[: self.policy.max_sources]
+        docs = self.rank(question, rank_documents(passages))[: self.policy.max_sources]
         sources = [
             Source(g[0].path, g[0].meta.title, g[0].meta.section, g[0].score, g[0].meta.url)
             for g in docs
@@ -124,8 +142,59 @@ class AskService:
             except Exception as exc:  # the model is optional: quoting still answers
                 log.warning("llm failed, answering extractively", extra={"error": type(exc).__name__})
         if not text:
-            around = self.retriever.neighbours(chosen[: self.policy.widen_passages])
-            langs = sorted({p.meta.lang for p in chosen})
-            bridged = [w for lang in langs for w in self.retriever.bridge(question, lang)]
-            text = compose(question, chosen, cites, around, bridged)
+            want = wants(question)
+            scored = self.units_scored(question, docs, want)
+            self.last_features.update(
+                abstain.features(scored, want, self.retriever.idf("\x00"), self.last_features)
+            )
+            if abstain.declines(self.last_features):
+                contact = self.contact if lang == "en" else CONTACT_DE
+                return Answer(question, NO_DETAIL[lang].format(contact=contact), False, sources[:2], lang)
+            text = compose(scored, want)
         return Answer(question, text, True, sources, lang)
+
+    def rank(self, question: str, groups: list[list[Passage]]) -> list[list[Passage]]:
+        """Documents re-ordered by their best chunk and their best answer unit together."""
+        w, n = self.policy.unit_weight, self.policy.rerank_docs
+        if not w or len(groups) < 2:
+            return groups
+        best = self.retriever.best_units(np.asarray(self.retriever.embedder.query(question), dtype=np.float32))
+        seen = [best[g[0].doc] for g in groups[:n] if g[0].doc in best]
+        if not seen:
+            return groups
+        top = max(seen)
+        head = sorted(groups[:n], key=lambda g: -(g[0].score + w * (best.get(g[0].doc, top - 0.05) - top)))
+        return head + groups[n:]
+
+    def units_scored(self, question: str, docs: list[list[Passage]], want: Wants) -> Scored:
+        """The answer units of the cited documents that retrieval located, scored (best first).
+
+        Candidates are the units inside the best passages of the cited documents (and the chunks next to
+        the two best, where an answer runs on), as retrieval located them; the whole document is not read.
+        """
+        cited = {g[0].doc for g in docs}
+        ranked = sorted((p for g in docs for p in g), key=lambda p: -p.score)
+        top = ranked[: self.policy.unit_passages]
+        near = self.retriever.neighbours(top[: self.policy.widen_passages])
+        low = min((p.score for p in top), default=0.0) - 0.05
+        located: dict[str, list[tuple[str, float]]] = {d: [] for d in cited}
+        for p in [*top, *(g[0] for g in docs)]:
+            if (p.text, p.score) not in located[p.doc]:
+                located[p.doc].append((p.text, p.score))
+        for p in near:
+            if p.doc in located:
+                located[p.doc].append((p.text, low))
+        inputs: list[DocInput] = []
+        bridged: dict[str, list[str]] = {}
+        for rank, group in enumerate(docs):
+            top_doc = group[0].doc
+            indexed = self.retriever.doc_units(top_doc)
+            if indexed is None:
+                units = from_chunks(self.retriever.document_chunks(top_doc))
+                indexed = DocUnits(units, np.zeros((len(units), 0), dtype=np.float32), group[0].meta.lang)
+            if indexed.lang not in bridged:
+                bridged[indexed.lang] = self.retriever.bridge(question, indexed.lang)
+            inputs.append(DocInput(rank + 1, top_doc, indexed.lang, indexed.units, indexed.vectors,
+                                   located[top_doc], rank, indexed.terms, indexed.context_terms))
+        qvec = np.asarray(self.retriever.embedder.query(question), dtype=np.float32)
+        return score(question, qvec, inputs, bridged, self.retriever.idf, want)

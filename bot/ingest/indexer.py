@@ -19,7 +19,8 @@ import numpy as np
 
 from bot import text
 from bot.embed.base import Embedder
-from bot.ingest.loaders import SUPPORTED, LoadError, load
+from bot.ingest import units as answer_units
+from bot.ingest.loaders import SUPPORTED, Document, LoadError, load
 from bot.search import lexicon
 from bot.search.chunks import ChunkMeta
 from bot.search.lexicon import vocabulary
@@ -138,7 +139,10 @@ class Indexer:
     def __init__(
         self, store: KnowledgeStore, embedder: Embedder, *, max_bytes: int = 20_000_000,
         max_chunks: int = 2000, batch: int = 16, collection_of: Callable[[str], str] | None = None,
+        base: Path | None = None,
     ) -> None:
+        self.base = base.resolve() if base is not None else None
+        self._roots: list[Path] = []
         self.store = store
         self.collection_of = collection_of or (lambda _path: DEFAULT)
         self.embedder = embedder
@@ -166,7 +170,8 @@ class Indexer:
                 continue
             digest = hashlib.sha256(raw).hexdigest()
             state = states.get(key)
-            if state is not None and state.content_hash == digest and state.complete:
+            if (state is not None and state.content_hash == digest and state.complete
+                    and state.units == answer_units.VERSION):
                 summary.unchanged += 1
                 summary.chunks += state.stored
                 if state.collection != self.collection_of(key):
@@ -184,13 +189,14 @@ class Indexer:
         self, roots: list[Path], on_planned: Callable[[int], None] | None = None,
         on_progress: Progress | None = None,
     ) -> Summary:
+        self._roots = [r.resolve() for r in roots]
         plan = self.plan(roots)
         summary, states, gone = plan.summary, plan.states, plan.gone
         if plan.changes:
             self.changing()
         for key in plan.retag:
             self.store.retag(key, self.collection_of(key))
-        prepared: list[tuple[Path, str, list[Chunk], str]] = []
+        prepared: list[tuple[Path, str, list[Chunk], Document]] = []
         if plan.todo:
             from bot.ingest.split import split  # langchain's splitter: only when a file changed
 
@@ -208,11 +214,11 @@ class Indexer:
                     Skipped(display_path(path), f"more than {self.max_chunks} chunks ({len(chunks)})")
                 )
                 continue
-            prepared.append((path, digest, chunks, doc.url or ""))
+            prepared.append((path, digest, chunks, doc))
         if on_planned:
             on_planned(sum(len(c) for _, _, c, _ in prepared))
-        for path, digest, chunks, url in prepared:
-            self.write(str(path), display_path(path), digest, chunks, url, on_progress=on_progress)
+        for path, digest, chunks, doc in prepared:
+            self.write(str(path), self.cited_path(path), digest, chunks, doc.url or "", doc=doc, on_progress=on_progress)
             if str(path) in states:
                 summary.updated += 1
             else:
@@ -276,16 +282,39 @@ class Indexer:
             self.store.drop_words(gone)
         return bool(new or gone)
 
+    def cited_path(self, path: Path) -> str:
+        """How a citation names a file: relative to the knowledge folder (or to the folder that was
+        ingested, its name included), never as '../…' or an absolute server path."""
+        for base in ([self.base] if self.base else []) + [r.parent for r in self._roots if r.is_dir()]:
+            if path.is_relative_to(base):
+                return path.relative_to(base).as_posix()
+        return path.name
+
+    def write_units(self, key: str, digest: str, doc: Document, lang: str) -> None:
+        """A document's answer units and their vectors, written before its chunks: a document whose
+        chunks are all there has its units too (an interrupted run is completed by the next)."""
+        cut = answer_units.units([(s.heading, s.structured) for s in doc.sections])
+        texts = [answer_units.embed_text(u, cut) for u in cut]
+        vectors = [self.embedder.passages(texts[i : i + 64]) for i in range(0, len(texts), 64)]
+        matrix = np.concatenate(vectors) if vectors else np.zeros((0, self.embedder.dim), dtype=np.float32)
+        prefix = hashlib.sha1(key.encode()).hexdigest()[:16]
+        ids = [f"{prefix}:{digest[:16]}:u{u.n}" for u in cut]
+        metas: list[dict[str, Any]] = [{**u.as_meta(), "doc": key, "doc_hash": digest, "lang": lang} for u in cut]
+        self.store.put_units(key, digest, ids, [u.text for u in cut], metas, matrix)
+
     def write(
         self, key: str, shown: str, digest: str, chunks: list[Chunk], url: str, *, version: str = "",
-        on_progress: Progress | None = None,
+        doc: Document | None = None, on_progress: Progress | None = None,
     ) -> None:
         """Embed and store one document's chunks under `key` (ids are deterministic: rewriting is idempotent).
 
         `version` is what the document's source calls its revision (a blob id, an ETag, a version
-        number); the next sync compares it before fetching the document again.
+        number); the next sync compares it before fetching the document again. With `doc`, its answer
+        units are cut and stored first (see `bot.ingest.units`).
         """
         self.changing()
+        if doc is not None:
+            self.write_units(key, digest, doc, chunks[0].lang if chunks else "en")
         texts = [c.embed_text for c in chunks]
         vectors = []
         for i in range(0, len(texts), self.batch):
@@ -297,7 +326,8 @@ class Indexer:
         ids = [f"{prefix}:{digest[:16]}:{c.index}" for c in chunks]
         metas = [
             ChunkMeta(doc=key, path=shown, doc_hash=digest, doc_chunks=len(chunks), chunk=c.index, title=c.title,
-                      section=c.section, lang=c.lang, url=url, collection=self.collection_of(key), doc_version=version)
+                      section=c.section, lang=c.lang, url=url, collection=self.collection_of(key), doc_version=version,
+                      units=answer_units.VERSION if doc is not None else 0)
             for c in chunks
         ]
         self.store.replace_doc(key, digest, ids, [c.text for c in chunks], metas, matrix)

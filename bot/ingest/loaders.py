@@ -23,8 +23,16 @@ class LoadError(Exception):
 
 @dataclass
 class Section:
+    """A heading path and its text; `layout` keeps the source's line structure (list indentation) where
+    the loader knows it, for cutting answer units. Chunks are cut from `text`."""
+
     heading: str
     text: str
+    layout: str = ""
+
+    @property
+    def structured(self) -> str:
+        return self.layout or self.text
 
 
 @dataclass
@@ -53,6 +61,42 @@ def _decode(raw: bytes, path: Path) -> str:
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
 
 
+def _md_sections(text: str) -> tuple[str, list[Section]]:
+    """Split Markdown at its headings (found by a CommonMark parser, so '#' in code is no heading).
+
+    Lines keep their indentation: a nested list item stays nested, which the answerer needs to quote
+    an item with the item it belongs to.
+    """
+    from markdown_it import MarkdownIt
+
+    lines = text.split("\n")
+    tokens = MarkdownIt("commonmark").parse(text)
+    heads: list[tuple[int, int, int, str]] = []  # (first line, end line, level, text)
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open" and tok.map and i + 1 < len(tokens) and tok.tag in ("h1", "h2", "h3", "h4"):
+            heads.append((tok.map[0], tok.map[1], int(tok.tag[1:]), tokens[i + 1].content.strip()))
+    title = ""
+    path: dict[int, str] = {}
+    sections: list[Section] = []
+
+    def body(start: int, end: int) -> None:
+        part = "\n".join(lines[start:end]).strip("\n").rstrip()
+        if part.strip():
+            sections.append(Section(" › ".join(path[k] for k in sorted(path) if k >= 2), part))
+
+    at = 0
+    for first, end, level, head in heads:
+        body(at, first)
+        if level == 1 and not title:
+            title = head
+        path = {k: v for k, v in path.items() if k < level}
+        if level >= 2:
+            path[level] = head
+        at = end
+    body(at, len(lines))
+    return title, sections
+
+
 def load_markdown(path: Path, raw: bytes) -> Document:
     from langchain_text_splitters import MarkdownHeaderTextSplitter
 
@@ -66,16 +110,20 @@ def load_markdown(path: Path, raw: bytes) -> Document:
     splitter = MarkdownHeaderTextSplitter(
         [("#", "h1"), ("##", "h2"), ("###", "h3"), ("####", "h4")], strip_headers=True
     )
-    parts = splitter.split_text(text)
     title = ""
     sections: list[Section] = []
-    for part in parts:
+    for part in splitter.split_text(text):
         meta = part.metadata
         title = title or str(meta.get("h1", ""))
         heading = " › ".join(str(meta[k]) for k in ("h2", "h3", "h4") if meta.get(k))
         body = part.page_content.strip()
         if body:
             sections.append(Section(heading, body))
+    # The splitter strips every line, so nested list items lose their nesting; the same sections cut
+    # by a CommonMark parser keep it, for answer units (chunks stay as they always were).
+    _, laid = _md_sections(text.replace("\r\n", "\n"))
+    if [s.heading for s in laid] == [s.heading for s in sections]:
+        sections = [Section(s.heading, s.text, lay.text) for s, lay in zip(sections, laid, strict=True)]
     return Document(path, title or _title_from_name(path), sections, url)
 
 

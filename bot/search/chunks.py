@@ -24,12 +24,15 @@ class ChunkMeta:
     url: str = ""
     collection: str = DEFAULT  # who may see it (`collections.yaml`)
     doc_version: str = ""  # the source's revision of the document ("" for folder ingest)
+    units: int = 0  # the version of `bot.ingest.units` the document's answer units were cut with (0: none)
 
     def to_chroma(self) -> dict[str, str | int]:
-        """The Chroma metadata (`doc_version` only when there is one)."""
+        """The Chroma metadata (`doc_version` and `units` only when there are)."""
         out: dict[str, str | int] = asdict(self)
         if not self.doc_version:
             del out["doc_version"]
+        if not self.units:
+            del out["units"]
         return out
 
     @classmethod
@@ -41,7 +44,7 @@ class ChunkMeta:
             doc_chunks=_int(raw.get("doc_chunks"), 0), chunk=_int(raw.get("chunk"), -1),
             title=str(raw.get("title", "")), section=str(raw.get("section", "")), lang=str(raw.get("lang", "en")),
             url=str(raw.get("url", "")), collection=str(raw.get("collection", DEFAULT)),
-            doc_version=str(raw.get("doc_version", "")),
+            doc_version=str(raw.get("doc_version", "")), units=_int(raw.get("units"), 0),
         )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from threadpoolctl import threadpool_limits
 
 from bot.core.observe import Observers
 from bot.embed.base import Embedder
+from bot.ingest.units import Unit
 from bot.search.chunks import ChunkMeta
 from bot.search.keyword import KeywordIndex
 from bot.search.lexicon import Lexicon
@@ -48,6 +49,18 @@ class Passage:
     @property
     def doc(self) -> str:
         return self.meta.doc
+
+
+@dataclass
+class DocUnits:
+    """A document's answer units with their vectors (rows of `vectors`, zero rows when the index has none)."""
+
+    units: list[Unit]
+    vectors: npt.NDArray[np.float32]
+    lang: str
+    # Filled by the answerer on first use (each unit's stems, and its context's): kept with the index copy.
+    terms: list[set[str]] = field(default_factory=list)
+    context_terms: list[set[str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -101,6 +114,10 @@ class Retriever:
         self._keyword = KeywordIndex([], [])
         self._in_lang: dict[str, Any] = {}
         self.lexicon = Lexicon([], np.zeros((0, 0), dtype=np.float32), embedder.words)
+        self._units: dict[str, DocUnits] = {}
+        self._unit_docs: list[str] = []
+        self._unit_of: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+        self._unit_matrix: npt.NDArray[np.float32] = np.zeros((0, 0), dtype=np.float32)
 
     def refresh(self) -> None:
         """Reload the keyword index when an ingest changed the collection (looked up at most once a second)."""
@@ -125,6 +142,7 @@ class Retriever:
             self._in_lang = {lang: langs == lang for lang in set(langs.tolist())}
             word_ids, word_vectors = self.store.all_words()
             self.lexicon = Lexicon(word_ids, word_vectors, self.embedder.words)
+            self._units = self._load_units()
             self._masks = {}
             self._version = version
 
@@ -133,6 +151,49 @@ class Retriever:
         """The version of the index searches read now (looked up at most once a second)."""
         self.refresh()
         return self._version
+
+    def _load_units(self) -> dict[str, DocUnits]:
+        texts, metas, vectors = self.store.all_units()
+        rows: dict[str, list[int]] = {}
+        for i, m in enumerate(metas):
+            rows.setdefault(str(m.get("doc", "")), []).append(i)
+        out: dict[str, DocUnits] = {}
+        for doc, idx in rows.items():
+            idx.sort(key=lambda i: int(metas[i].get("n", 0)))
+            units = [Unit.from_meta(texts[i], metas[i]) for i in idx]
+            if [u.n for u in units] != list(range(len(units))):
+                continue  # a document half-written by an interrupted ingest: its chunks answer instead
+            vecs = vectors[idx] if vectors.size else np.zeros((len(idx), 0), dtype=np.float32)
+            out[doc] = DocUnits(units, vecs, str(metas[idx[0]].get("lang", "en")))
+        with_vectors = [d for d, u in out.items() if u.vectors.shape[1]]
+        self._unit_docs = with_vectors
+        self._unit_of = np.concatenate(
+            [np.full(len(out[d].units), i, dtype=np.int64) for i, d in enumerate(with_vectors)]
+        ) if with_vectors else np.zeros(0, dtype=np.int64)
+        self._unit_matrix = np.concatenate([out[d].vectors for d in with_vectors]) if with_vectors else (
+            np.zeros((0, 0), dtype=np.float32))
+        return out
+
+    def best_units(self, qvec: npt.NDArray[np.float32]) -> dict[str, float]:
+        """Each document's best unit similarity to the question (one product over every unit)."""
+        if not self._unit_matrix.size or self._unit_matrix.shape[1] != qvec.shape[0]:
+            return {}
+        sims = self._unit_matrix @ qvec
+        best = np.full(len(self._unit_docs), -1.0, dtype=np.float32)
+        np.maximum.at(best, self._unit_of, sims)
+        return dict(zip(self._unit_docs, best.tolist(), strict=True))
+
+    def doc_units(self, doc: str) -> DocUnits | None:
+        """A document's answer units as indexed, or None for an index from before units were cut."""
+        return self._units.get(doc)
+
+    def document_chunks(self, doc: str) -> list[tuple[str, str]]:
+        """A document's chunks in order, as (section, text), from the in-memory copy of the index."""
+        out: list[tuple[int, str, str]] = []
+        for (d, n), i in self._at.items():
+            if d == doc:
+                out.append((n, self._metas[i].section, self._texts[i]))
+        return [(sec, text) for _, sec, text in sorted(out)]
 
     def idf(self, stem: str) -> float:
         """How rare a stem is in the index (unknown stems count as rare)."""

@@ -63,6 +63,7 @@ class DocState:
     stored: int
     collection: str = "default"
     version: str = ""  # the source's revision of the document (sources only; "" for folder ingest)
+    units: int = 0  # the version of `bot.ingest.units` its answer units were cut with (0: none)
 
     @property
     def complete(self) -> bool:
@@ -86,6 +87,7 @@ class KnowledgeStore:
         self.name = settings.collection
         self._collection: Any = None
         self._words: Any = None
+        self._units: Any = None
 
     def _open(self, name: str) -> Any:
         return self.client.get_or_create_collection(
@@ -104,6 +106,34 @@ class KnowledgeStore:
         if self._words is None:
             self._words = self._open(f"{self.name}-words")
         return self._words
+
+    @property
+    def units(self) -> Any:
+        """Every document's answer units (see `bot.ingest.units`) with a vector each, beside the chunks."""
+        if self._units is None:
+            self._units = self._open(f"{self.name}-units")
+        return self._units
+
+    def put_units(
+        self, key: str, doc_hash: str, ids: list[str], texts: list[str], metas: list[dict[str, Any]],
+        vectors: Vectors,
+    ) -> None:
+        """Write a document's units (idempotent ids), then drop the units of its older versions."""
+        for i in range(0, len(ids), 500):
+            self.units.upsert(ids=ids[i : i + 500], documents=texts[i : i + 500],
+                              metadatas=metas[i : i + 500], embeddings=vectors[i : i + 500].tolist())
+        self.units.delete(where={"$and": [{"doc": key}, {"doc_hash": {"$ne": doc_hash}}]})
+
+    def all_units(self) -> tuple[list[str], list[dict[str, Any]], Vectors]:
+        texts: list[str] = []
+        metas: list[dict[str, Any]] = []
+        vecs: list[Any] = []
+        for got in _pages(self.units, ["documents", "metadatas", "embeddings"], page=1000):
+            texts.extend(got["documents"] or [])
+            metas.extend(dict(m) for m in (got["metadatas"] or []))
+            if len(got["ids"]):
+                vecs.append(np.asarray(got["embeddings"], dtype=np.float32))
+        return texts, metas, (np.concatenate(vecs) if vecs else np.zeros((0, 0), dtype=np.float32))
 
     def word_ids(self) -> set[str]:
         return {i for got in _pages(self.words, []) for i in got["ids"]}
@@ -145,9 +175,11 @@ class KnowledgeStore:
         states: dict[str, tuple[str, int, int]] = {}
         collections: dict[str, str] = {}
         versions: dict[str, str] = {}
+        units: dict[str, int] = {}
         for got in _pages(self.collection, ["metadatas"]):
             for meta in got["metadatas"] or []:
                 key = str(meta["doc"])
+                units[key] = min(units.get(key, 1 << 30), int(meta.get("units", 0)))
                 h, n, seen = states.get(key, (str(meta["doc_hash"]), int(meta["doc_chunks"]), 0))
                 if h != meta["doc_hash"]:  # leftovers of an older version: never complete
                     n = -1
@@ -161,7 +193,7 @@ class KnowledgeStore:
                 else:
                     versions.setdefault(key, str(meta.get("doc_version", "")))
         return {
-            k: DocState(h, n, s, collections.get(k, "default"), versions.get(k, ""))
+            k: DocState(h, n, s, collections.get(k, "default"), versions.get(k, ""), units.get(k, 0))
             for k, (h, n, s) in states.items()
         }
 
@@ -192,6 +224,7 @@ class KnowledgeStore:
 
     def delete_doc(self, key: str) -> None:
         self.collection.delete(where={"doc": key})
+        self.units.delete(where={"doc": key})
 
     def all_chunks(self) -> tuple[list[str], list[str], list[ChunkMeta]]:
         ids: list[str] = []

@@ -130,7 +130,7 @@ def _sync(
                 gone.add(key)
             continue
         indexer.changing()
-        indexer.write(key, name, digest, chunks, ref.url or doc.url or "", version=ref.version)
+        indexer.write(key, name, digest, chunks, ref.url or doc.url or "", version=ref.version, doc=doc)
         touched = True
         written.add(key)
         summary.chunks += len(chunks)

@@ -1,0 +1,100 @@
+"""Fit the near-miss combiner (bot/ask/abstain.json) on labelled questions.
+
+    CXBOT_DATA_DIR=/tmp/corpus-index python bench/fit_abstain.py [--write] [--min-precision 0.85]
+
+Fitted on bench/eval/train_questions.jsonl plus the shared dev set (never on bench/eval/own_questions.jsonl).
+Questions that retrieval's similarity floor already declines are left out: the combiner only decides
+the ones that reach the answer stage. Logistic regression, L2-regularised, on standardised features;
+the threshold is the one with the best F1 among those whose precision on the fitting data is at least
+--min-precision, so that refusals stay trustworthy on questions nobody fitted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SETS = [ROOT / "bench" / "eval" / "train_questions.jsonl", SHARED / "eval" / "dev_questions.jsonl"]
+
+
+def collect() -> tuple[list[str], np.ndarray, np.ndarray, int]:
+    from bot.ask import abstain
+    from bot.knowledge import Knowledge
+    from bot.settings import Settings
+
+    service = Knowledge(Settings()).ask
+    ids: list[str] = []
+    rows: list[list[float]] = []
+    labels: list[float] = []
+    gated = 0
+    for path in SETS:
+        for line in path.read_text().splitlines():
+            if not line.strip():
+                continue
+            q = json.loads(line)
+            unanswerable = q["kind"] == "unanswerable" or not q["expected_sources"]
+            service.answer(q["question"])
+            f = service.last_features
+            if "best" not in f:
+                gated += int(unanswerable)
+                continue
+            ids.append(q["id"])
+            rows.append([f[k] for k in abstain.FEATURES])
+            labels.append(float(unanswerable))
+    return ids, np.array(rows), np.array(labels), gated
+
+
+def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.3, steps: int = 5000) -> tuple[np.ndarray, float]:
+    mu, sd = x.mean(0), x.std(0) + 1e-6
+    z = (x - mu) / sd
+    w = np.zeros(x.shape[1])
+    b = 0.0
+    pos = max(y.mean(), 1e-3)
+    cw = np.where(y > 0, 0.5 / pos, 0.5 / (1 - pos))  # balanced classes
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(z @ w + b)))
+        g = (p - y) * cw
+        w -= 0.1 * (z.T @ g / len(y) + l2 * w / len(y))
+        b -= 0.1 * g.mean()
+    return w / sd, b - float((w / sd) @ mu)
+
+
+def main() -> None:
+    from bot.ask.abstain import FEATURES
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--write", action="store_true")
+    ap.add_argument("--min-precision", type=float, default=0.85)
+    args = ap.parse_args()
+    ids, x, y, gated = collect()
+    print(f"{len(ids)} questions reach the answer stage ({int(y.sum())} unanswerable); "
+          f"{gated} unanswerable already declined by the similarity floor")
+    w, b = fit(x, y)
+    p = 1 / (1 + np.exp(-(x @ w + b)))
+    best = (0.0, 0.99, 0.0, 0.0)
+    for t in np.arange(0.30, 0.99, 0.01):
+        pred = p >= t
+        tp = float((pred & (y > 0)).sum())
+        prec = tp / max(pred.sum(), 1)
+        rec = (tp + gated) / max(y.sum() + gated, 1)
+        f1 = 2 * prec * rec / max(prec + rec, 1e-9)
+        if pred.sum() and prec >= args.min_precision and f1 > best[0]:
+            best = (f1, float(t), prec, rec)
+    print(f"threshold {best[1]:.2f}: precision {best[2]:.2f}, recall {best[3]:.2f} (with the floor), F1 {best[0]:.2f}")
+    for i in np.argsort(-p)[:25]:
+        print(f"  {ids[i]:<24} p={p[i]:.2f} label={int(y[i])}")
+    print(json.dumps({f: round(float(v), 4) for f, v in zip(FEATURES, w, strict=True)}), round(b, 4))
+    if args.write:
+        out = {"note": "fitted by bench/fit_abstain.py on bench/eval/train_questions.jsonl + the dev set",
+               "bias": round(b, 4), "threshold": round(best[1], 2),
+               "weights": {f: round(float(v), 4) for f, v in zip(FEATURES, w, strict=True)}}
+        (ROOT / "bot" / "ask" / "abstain.json").write_text(json.dumps(out, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

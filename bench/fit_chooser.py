@@ -1,0 +1,144 @@
+"""Fit the answer-unit chooser's weights (bot/ask/chooser.json) on labelled questions.
+
+    CXBOT_DATA_DIR=/tmp/corpus-index python bench/fit_chooser.py [--write]
+
+Trains on bench/eval/train_questions.jsonl (written for fitting) plus the shared dev set; never on
+bench/eval/own_questions.jsonl, which is kept for reporting. A unit is a positive when its quote holds
+one of the question's key facts (matched by the shared scorer's own rules). The model is a listwise
+softmax over each question's candidate units (what matters is which unit comes first), L2-regularised.
+Prints first-unit fact rates per question set, for the committed weights and the fitted ones.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SETS = {"train": ROOT / "bench" / "eval" / "train_questions.jsonl", "dev": SHARED / "eval" / "dev_questions.jsonl"}
+
+
+def scorer() -> Any:
+    spec = importlib.util.spec_from_file_location("cx_score", SHARED / "eval" / "score.py")
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def collect(path: Path) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """Per answerable question: its candidates' features and labels (1 = the quote holds a key fact)."""
+    from bot.ask.answertype import wants
+    from bot.ask.extractive import quote
+    from bot.ask.service import rank_documents
+    from bot.knowledge import Knowledge
+    from bot.settings import Settings
+
+    sc = scorer()
+    service = Knowledge(Settings()).ask
+    out = []
+    for line in path.read_text().splitlines():
+        if not line.strip():
+            continue
+        q = json.loads(line)
+        if not q["key_facts"]:
+            continue
+        passages = service.retriever.search(q["question"])
+        docs = rank_documents(passages)[:3]
+        scored = service.units_scored(q["question"], docs, wants(q["question"]))
+        if not scored.ranked:
+            continue
+        x = np.stack([c.x for c in scored.ranked])
+        y = np.array([
+            float(any(sc.fact_matches(f, quote(c, scored.units_of(c))) for f in q["key_facts"]))
+            for c in scored.ranked
+        ])
+        out.append((q["id"], x, y))
+    return out
+
+
+def first_rate(data: list[tuple[str, np.ndarray, np.ndarray]], w: np.ndarray, b: float) -> tuple[float, float]:
+    """Share of questions whose top unit holds a fact; share with a fact in the top three."""
+    top1 = top3 = 0
+    for _, x, y in data:
+        order = np.argsort(-(x @ w + b))
+        top1 += int(y[order[0]] > 0)
+        top3 += int(y[order[:3]].max() > 0)
+    n = max(len(data), 1)
+    return top1 / n, top3 / n
+
+
+def fit(
+    data: list[tuple[str, np.ndarray, np.ndarray]], dim: int, l2: float = 0.01, steps: int = 400,
+    start: np.ndarray | None = None,
+) -> np.ndarray:
+    """Maximise each question's log-probability that its first unit is one holding a fact (softmax over
+    its units), by gradient ascent with momentum on standardised features."""
+    usable = [(x, y) for _, x, y in data if y.any()]
+    allx = np.concatenate([x for x, _ in usable])
+    mu, sd = allx.mean(0), allx.std(0) + 1e-6
+    zs = [((x - mu) / sd, y) for x, y in usable]
+    w = np.zeros(dim) if start is None else start * sd
+    v = np.zeros(dim)
+    for step in range(steps):
+        grad = l2 * w
+        loss = 0.5 * l2 * float(w @ w)
+        for z, y in zs:
+            s = z @ w
+            p = np.exp(s - s.max())
+            p /= p.sum()
+            q = p * y
+            loss -= float(np.log(q.sum() + 1e-12)) / len(zs)
+            q /= q.sum()
+            grad -= (q - p) @ z / len(zs)
+        v = 0.9 * v - 0.2 * grad
+        w += v
+        if step % 100 == 0:
+            print(f"  step {step}: loss {loss:.4f}", file=sys.stderr)
+    return w / sd  # back to raw feature units (the bias cancels in a softmax)
+
+
+def main() -> None:
+    from bot.ask.chooser import FEATURES, weights
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--write", action="store_true", help="write the fitted weights to bot/ask/chooser.json")
+    ap.add_argument("--l2", type=float, default=0.3, help="L2 penalty on standardised weights")
+    ap.add_argument("--cached", action="store_true", help="reuse the features of the last run (same index, same code)")
+    args = ap.parse_args()
+    cache = Path("/tmp/cxbot-chooser-features.npz")
+    if args.cached and cache.exists():
+        raw = np.load(cache, allow_pickle=True)
+        data = raw["data"].item()
+    else:
+        data = {name: collect(path) for name, path in SETS.items()}
+        np.savez(cache, data=np.array(data, dtype=object))
+    w0, b0 = weights()
+    for name, d in data.items():
+        print(f"committed weights  {name:<6} n={len(d)} top1={first_rate(d, w0, b0)[0]:.3f} top3={first_rate(d, w0, b0)[1]:.3f}")
+    # Fit on train, check on dev; then refit on both for the committed weights.
+    w_train = fit(data["train"], len(FEATURES), l2=args.l2)
+    for name, d in data.items():
+        r = first_rate(d, w_train, 0.0)
+        print(f"fitted on train    {name:<6} top1={r[0]:.3f} top3={r[1]:.3f}")
+    w_all = fit(data["train"] + data["dev"], len(FEATURES), l2=args.l2)
+    for name, d in data.items():
+        r = first_rate(d, w_all, 0.0)
+        print(f"fitted on both     {name:<6} top1={r[0]:.3f} top3={r[1]:.3f}")
+    print(json.dumps({f: round(float(v), 4) for f, v in zip(FEATURES, w_all, strict=True)}))
+    if args.write:
+        out = {"note": "fitted by bench/fit_chooser.py on bench/eval/train_questions.jsonl + the dev set",
+               "bias": 0.0, "weights": {f: round(float(v), 4) for f, v in zip(FEATURES, w_all, strict=True)}}
+        (ROOT / "bot" / "ask" / "chooser.json").write_text(json.dumps(out, indent=2) + "\n")
+        print("written bot/ask/chooser.json", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

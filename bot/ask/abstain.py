@@ -1,0 +1,62 @@
+"""Near misses without an LLM: the right documents, but not the detail asked for.
+
+After the answer units are scored, a small logistic combiner reads question-level signals: how well the
+best unit matches, whether any of the best units holds the kind of answer asked for (a figure, a
+name), how much of the question's rare vocabulary the best document contains at all. Its weights are
+fitted by `bench/fit_abstain.py` on the project's own labelled questions and committed in
+`abstain.json`; its threshold is set for precision (a wrong refusal costs more than a missed one).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from importlib import resources
+
+from bot.ask.answertype import NAME, NUMBER, PERSON, Wants
+from bot.ask.chooser import Scored
+
+FEATURES = ("best", "best_sem", "best_kw", "typed_miss", "doc_cov", "missing", "dense", "margin", "xling")
+
+
+@lru_cache(maxsize=1)
+def model() -> tuple[dict[str, float], float, float]:
+    raw = json.loads(resources.files("bot.ask").joinpath("abstain.json").read_text())
+    return {k: float(v) for k, v in raw["weights"].items()}, float(raw["bias"]), float(raw["threshold"])
+
+
+def features(scored: Scored, want: Wants, idf_unknown: float, base: dict[str, float]) -> dict[str, float]:
+    """Question-level signals, from the scored units of the cited documents and retrieval's own."""
+    ranked = scored.ranked
+    if not ranked:
+        return {**{f: 0.0 for f in FEATURES}, **{k: base.get(k, 0.0) for k in ("dense", "margin", "xling")}}
+    top = ranked[:3]
+    typed = want.kind in (NUMBER, PERSON, NAME)
+    total = sum(scored.qweights.values()) or 1.0
+    first = scored.docs[ranked[0].cite]
+    have = set().union(*first.terms) if first.terms else set()
+    every = set().union(*(t for d in scored.docs.values() for t in d.terms))
+    missing = [w for t, w in scored.qweights.items() if t not in every]
+    return {
+        "best": ranked[0].score,
+        "best_sem": float(ranked[0].x[0]),
+        "best_kw": max(float(c.x[2]) for c in ranked[:5]),
+        "typed_miss": float(typed and all(c.x[4] < 1.0 for c in top)),
+        "doc_cov": sum(w for t, w in scored.qweights.items() if t in have) / total,
+        "missing": max(missing, default=0.0) / max(idf_unknown, 1e-6),
+        "dense": base.get("dense", 0.0),
+        "margin": base.get("margin", 0.0),
+        "xling": base.get("xling", 0.0),
+    }
+
+
+def probability(f: dict[str, float]) -> float:
+    weights, bias, _ = model()
+    z = bias + sum(weights.get(k, 0.0) * v for k, v in f.items())
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def declines(f: dict[str, float]) -> bool:
+    """True when the detail asked for is, by these signals, not in the knowledge."""
+    return probability(f) >= model()[2]

@@ -1,0 +1,191 @@
+"""Scores every answer unit of the best documents against a question.
+
+The score is a weighted sum of signals (`FEATURES`); the weights are fitted by `bench/fit_chooser.py`
+on labelled questions the project wrote for that purpose (bench/eval/train_questions.jsonl and the dev
+set), and committed in `chooser.json`. No single signal decides: meaning alone (e5) finds the topic but
+not the sentence with the figure; words alone fail across languages.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.ask.answertype import LIST, NAME, NUMBER, PERSON, Wants, satisfies
+from bot.ingest.units import HEADING, ITEM, ROW, Unit, clean, units
+from bot.text import stems
+
+# Weight, in score units, of the share of the question's words a further piece would newly cover.
+COVER = float(__import__("os").environ.get("X_COVER", "3.0"))
+FEATURES = (
+    "sem", "sem_rel", "kw", "kw_ctx", "type_ok", "in_passage", "pass_rel", "doc_rank", "item", "row",
+    "colon", "opening", "short", "logw", "list_q_item",
+)
+
+
+@lru_cache(maxsize=1)
+def weights() -> tuple[npt.NDArray[np.float64], float]:
+    raw = json.loads(resources.files("bot.ask").joinpath("chooser.json").read_text())
+    return np.array([float(raw["weights"].get(f, 0.0)) for f in FEATURES]), float(raw.get("bias", 0.0))
+
+
+@lru_cache(maxsize=65536)
+def compound_parts(word: str) -> tuple[str, ...]:
+    """A German compound's two parts ("Karriereentwicklung" → Karriere, Entwicklung), by `compound_split`'s
+    n-gram model; () for words it does not read as a compound."""
+    if len(word) < 10 or not word.isalpha():
+        return ()
+    from compound_split import char_split
+
+    got = char_split.split_compound(word)
+    if not got or float(got[0][0]) < 0.5:
+        return ()
+    return (str(got[0][1]), str(got[0][2]))
+
+
+def terms(text: str) -> set[str]:
+    """Stems, plus the parts of compounds: hyphenated ("IT-Abteilung" also counts as "Abteilung") and
+    German closed compounds ("Karriereentwicklung" also as "Karriere" and "Entwicklung")."""
+    out = set(stems(text))
+    for word in re.findall(r"\w+(?:-\w+)+", text):
+        out.update(stems(word.replace("-", " ")))
+    for word in re.findall(r"[A-Za-zÄÖÜäöüß]{10,}", text):
+        parts = compound_parts(word)
+        if parts:
+            out.update(stems(" ".join(parts)))
+    return out
+
+
+@dataclass
+class DocInput:
+    """One cited document: its units (with vectors where the index has them) and what retrieval found."""
+
+    cite: int
+    doc: str
+    lang: str
+    units: list[Unit]
+    vectors: npt.NDArray[np.float32]
+    passages: Sequence[tuple[str, float]]  # retrieved chunk texts of this document with their scores
+    rank: int
+    terms: list[set[str]] = field(default_factory=list)
+    context_terms: list[set[str]] = field(default_factory=list)
+
+
+@dataclass
+class Candidate:
+    cite: int
+    unit: Unit
+    terms: set[str]
+    x: npt.NDArray[np.float64]
+    score: float = 0.0
+
+
+@dataclass
+class Scored:
+    ranked: list[Candidate]
+    docs: dict[int, DocInput]
+    qweights: dict[str, float]
+    margin: float = 1.5
+
+    def units_of(self, c: Candidate) -> list[Unit]:
+        return self.docs[c.cite].units
+
+    def terms_of(self, cite: int, unit: Unit) -> set[str]:
+        return self.docs[cite].terms[unit.n]
+
+    def new_share(self, c: Candidate, covered: set[str]) -> float:
+        total = sum(self.qweights.values()) or 1.0
+        return sum(w for t, w in self.qweights.items() if t in c.terms and t not in covered) / total
+
+
+def from_chunks(chunks: Sequence[tuple[str, str]]) -> list[Unit]:
+    """Units re-cut from a document's chunks (an index from before units were stored at ingest)."""
+    sections: list[tuple[str, str]] = []
+    for section, text in chunks:
+        if sections and sections[-1][0] == section:
+            prev = sections[-1][1]
+            k = next((k for k in range(min(len(prev), len(text), 400), 11, -1) if prev.endswith(text[:k])), 0)
+            sections[-1] = (section, prev + text[k:] if k else f"{prev}\n\n{text}")
+        else:
+            sections.append((section, text))
+    return units(sections)
+
+
+def _context(u: Unit, all_units: list[Unit]) -> str:
+    idx = [i for i in (u.parent, u.lead, u.intro) if 0 <= i < len(all_units)]
+    return " ".join([u.section, *(all_units[i].text for i in idx)])
+
+
+def score(
+    question: str, qvec: npt.NDArray[np.float32] | None, docs: list[DocInput], bridged: dict[str, list[str]],
+    idf: Callable[[str], float], want: Wants,
+) -> Scored:
+    """Every quotable unit of `docs`, scored and ranked best first."""
+    own = terms(question)
+    qterms: dict[str, set[str]] = {}
+    qweights: dict[str, float] = {t: idf(t) for t in own}
+    for d in docs:
+        extra = terms(" ".join(bridged.get(d.lang, [])))
+        qterms[d.lang] = own | extra
+        for t in extra:
+            qweights.setdefault(t, idf(t) * 0.8)
+    w, bias = weights()
+    cands: list[Candidate] = []
+    sems: list[float] = []
+    for d in docs:
+        if len(d.terms) != len(d.units):  # in place: the lists may be the index copy's cache
+            d.terms[:] = [terms(u.text) for u in d.units]
+            d.context_terms[:] = [terms(_context(u, d.units)) for u in d.units]
+        q = qterms[d.lang]
+        total = sum(qweights[t] for t in q) or 1.0
+        has_vec = qvec is not None and d.vectors.shape[0] == len(d.units) and d.vectors.shape[1] == qvec.shape[0]
+        sim = d.vectors @ qvec if has_vec and qvec is not None else np.zeros(len(d.units), dtype=np.float32)
+        top_pass = max((s for _, s in d.passages), default=0.0)
+        located = [(clean(text), s) for text, s in d.passages]
+        for u in d.units:
+            if u.kind == HEADING:
+                continue
+            ut = d.terms[u.n]
+            ctx = d.context_terms[u.n]
+            head = u.text[:40]
+            inside = [s for text, s in located if head in text]
+            if not inside and d.passages:
+                continue  # not where retrieval located the answer
+            x = np.array([
+                float(sim[u.n]), 0.0,
+                sum(qweights[t] for t in q if t in ut) / total,
+                sum(qweights[t] for t in q if t in ctx and t not in ut) / total,
+                _type_ok(want, u, d.units),
+                1.0 if inside else 0.0,
+                (max(inside) - top_pass) if inside else -0.3,
+                float(d.rank),
+                float(u.kind == ITEM), float(u.kind == ROW),
+                float(u.text.rstrip().endswith(":")),
+                float(u.n < 2),
+                float(len(u.text.split()) < 5),
+                math.log(1 + len(u.text.split())),
+                float(want.kind == LIST and u.kind == ITEM),
+            ])
+            sems.append(float(sim[u.n]))
+            cands.append(Candidate(d.cite, u, ut, x))
+    best_sem = max(sems, default=0.0)
+    for c in cands:
+        c.x[1] = c.x[0] - best_sem if c.x[0] else -0.1
+        c.score = float(w @ c.x + bias)
+    cands.sort(key=lambda c: -c.score)
+    return Scored(cands, {d.cite: d for d in docs}, qweights)
+
+
+def _type_ok(want: Wants, u: Unit, all_units: list[Unit]) -> float:
+    if want.kind not in (NUMBER, PERSON, NAME):
+        return 0.0
+    parent = all_units[u.parent].text if 0 <= u.parent < len(all_units) else ""
+    return 1.0 if satisfies(want, f"{parent} {u.text}") else -1.0
