@@ -17,7 +17,8 @@ from importlib import resources
 from bot.ask.answertype import NAME, NUMBER, PERSON, Wants
 from bot.ask.chooser import Scored
 
-FEATURES = ("best", "best_sem", "best_kw", "typed_miss", "doc_cov", "missing", "dense", "margin", "xling")
+# Signals that mean the same whatever the size of the index (similarity levels and margins do not).
+FEATURES = ("typed_miss", "doc_cov", "missing", "best_kw")
 
 
 @lru_cache(maxsize=1)
