@@ -24,7 +24,7 @@ from bot.ingest.units import HEADING, ITEM, ROW, Unit, clean, units
 from bot.text import stems
 
 # Weight, in score units, of the share of the question's words a further piece would newly cover.
-COVER = float(__import__("os").environ.get("X_COVER", "3.0"))
+COVER = 3.0
 FEATURES = (
     "sem", "sem_rel", "kw", "kw_ctx", "type_ok", "in_passage", "pass_rel", "doc_rank", "item", "row",
     "colon", "opening", "short", "logw", "list_q_item",
