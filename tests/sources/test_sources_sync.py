@@ -81,7 +81,7 @@ def test_only_changed_versions_are_fetched_and_only_changed_content_embedded(sou
     s = second.summary
     assert sorted(src.fetched) == ["p1", "p2"]
     assert (s.added, s.updated, s.removed, s.unchanged) == (0, 1, 1, 3)
-    assert k2.embedder.computed <= 1  # type: ignore[attr-defined]
+    assert k2.embedder.computed <= 4  # one document: a chunk and a few answer units  # type: ignore[attr-defined]
     assert docs_in_index(k2) == {"source:mem/p0": "1", "source:mem/p1": "2", "source:mem/p2": "2",
                                  "source:mem/p4": "1"}
     src.fetched.clear()
