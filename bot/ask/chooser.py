@@ -37,30 +37,14 @@ def weights() -> tuple[npt.NDArray[np.float64], float]:
     return np.array([float(raw["weights"].get(f, 0.0)) for f in FEATURES]), float(raw.get("bias", 0.0))
 
 
-@lru_cache(maxsize=65536)
-def compound_parts(word: str) -> tuple[str, ...]:
-    """A German compound's two parts ("Karriereentwicklung" → Karriere, Entwicklung), by `compound_split`'s
-    n-gram model; () for words it does not read as a compound."""
-    if len(word) < 10 or not word.isalpha():
-        return ()
-    from compound_split import char_split
-
-    got = char_split.split_compound(word)
-    if not got or float(got[0][0]) < 0.5:
-        return ()
-    return (str(got[0][1]), str(got[0][2]))
-
-
 def terms(text: str) -> set[str]:
-    """Stems, plus the parts of compounds: hyphenated ("IT-Abteilung" also counts as "Abteilung") and
-    German closed compounds ("Karriereentwicklung" also as "Karriere" and "Entwicklung")."""
+    """Stems, plus the parts of hyphenated compounds ("IT-Abteilung" also counts as "Abteilung").
+
+    (Splitting closed German compounds with `compound-split` was tried: its model costs 360 MB and
+    seconds to load in every process that answers, for no measured gain.)"""
     out = set(stems(text))
     for word in re.findall(r"\w+(?:-\w+)+", text):
         out.update(stems(word.replace("-", " ")))
-    for word in re.findall(r"[A-Za-zÄÖÜäöüß]{10,}", text):
-        parts = compound_parts(word)
-        if parts:
-            out.update(stems(" ".join(parts)))
     return out
 
 
