@@ -3,8 +3,9 @@
     .venv/bin/python bench/slack_burst_client.py URL --connections 100 < requests.jsonl > results.json
 
 Reads one request a line (`{"body": "...", "retry": false}`), signs them all, warms `--connections`
-keep-alive connections with two bursts of `GET /healthz`, then sends every request at once over those
-connections. Each request is timed from the moment a connection is free for it (the wait for one of
+keep-alive connections with two bursts of as many `GET /healthz` (the second one timed: the floor of
+client, server and machine for that many requests at that moment), then sends every request at once
+over those connections. Each request is timed from the moment a connection is free for it (the wait for one of
 the pooled connections is not counted), to the end of the response. Prints one JSON object:
 `{"baseline_ms": [...], "results": [{"start": unix_seconds, "ms": ..., "status": ...}, ...]}`.
 """
@@ -74,7 +75,7 @@ async def run(base: str, connections: int, requests: list[dict[str, Any]]) -> di
     async with aiohttp.ClientSession(connector=connector, trace_configs=[timing()]) as http:
         baseline: list[float] = []
         for _ in range(2):  # the second burst runs on the warm connections the events will use
-            baseline = await asyncio.gather(*(ping(http, base + "/healthz") for _ in range(connections)))
+            baseline = await asyncio.gather(*(ping(http, base + "/healthz") for _ in range(len(prepared))))
         results = await asyncio.gather(*(send(http, url, body, headers) for body, headers in prepared))
     return {"baseline_ms": baseline, "results": results}
 
