@@ -77,7 +77,6 @@ class Scored:
     ranked: list[Candidate]
     docs: dict[int, DocInput]
     qweights: dict[str, float]
-    margin: float = 1.5
 
     def units_of(self, c: Candidate) -> list[Unit]:
         return self.docs[c.cite].units

@@ -75,7 +75,8 @@ def context(c: Candidate, units: Sequence[Unit]) -> set[tuple[int, int]]:
 
 
 def _list_after(c: Candidate, units: Sequence[Unit]) -> list[Unit]:
-    """The items a unit introduces (it ends with ':'), or the items of the list an item belongs to."""
+    """The items a unit ending with ':' introduces: the list after it, or, for an item, the items that
+    follow it in its list (its sub-items)."""
     u = c.unit
     if u.text.rstrip().endswith(":"):
         items = [v for v in units if v.intro == u.n and v.parent < 0]
