@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 QUESTION ?= How fast must we acknowledge a customer complaint?
 
-.PHONY: install demo test lint unit chat serve
+.PHONY: install demo test lint unit chat serve i18n
 
 $(BIN)/cxbot: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -32,3 +32,7 @@ chat: install
 
 serve: install
 	$(BIN)/cxbot serve
+
+# Extract the bot's marked strings and merge them into bot/i18n/locale/*/cxbot.po (docs/i18n.md)
+i18n: install
+	$(BIN)/python -m bot.i18n update

@@ -77,7 +77,7 @@ def build_services(settings: Settings) -> Services:
         settings=settings,
         db=db,
         knowledge=Knowledge(settings),
-        router=Router(),
+        router=Router(language=settings.language),
         scheduler=Scheduler(db),
         clock=clock_from_spec(settings.clock),
     )

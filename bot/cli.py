@@ -131,11 +131,13 @@ def chat(
 
     from bot.app import build_services
     from bot.console.adapter import ConsolePort, chat_loop
+    from bot.i18n import translator
 
     out = console()
     cfg = settings()
+    t = translator(cfg.language)  # the console follows CXBOT_LANGUAGE
     services = build_services(cfg)
-    port = ConsolePort(out, save_image=_image_saver(cfg))
+    port = ConsolePort(out, save_image=_image_saver(cfg), t=t)
     services.ports["console"] = port  # pulses post and close without a turn
     lines = [" ".join(question)] if question else None
 
@@ -143,12 +145,12 @@ def chat(
         if lines is not None:
             return lines.pop(0) if lines else None
         try:
-            return out.input("[bold cyan]you>[/] ")
+            return out.input("[bold cyan]" + t.gettext("you") + ">[/] ")
         except (EOFError, KeyboardInterrupt):
             return None
 
     if lines is None:
-        out.print("cxbot console — ask a question, type `help`, or `exit`.")
+        out.print(t.gettext("cxbot console — ask a question, type `help`, or `exit`."))
     try:
         asyncio.run(chat_loop(services.router, port, read))
     finally:

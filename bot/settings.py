@@ -52,6 +52,9 @@ class Settings(BaseSettings):
         alias="CXBOT_ASK_CONTACT",
     )
 
+    # the bot's own words where the reader's language is unknown, and in the console (bot/i18n)
+    language: Literal["en", "de"] = Field(default="en", alias="CXBOT_LANGUAGE")
+
     # server
     port: int = Field(default=3978, alias="PORT")
     host: str = Field(default="0.0.0.0", alias="HOST")

@@ -3,7 +3,8 @@
 - Only the platform adapters import a platform SDK.
 - Features (and every other part) never import a platform package: they talk to the core's chat
   port and model. Only the composition points (`bot/app.py`, `bot/cli.py`, `bot/web/`) know the platforms.
-- `bot/core` imports nothing of `bot` outside itself.
+- `bot/core` imports nothing of `bot` outside itself but `bot/i18n` (the bot's words), a leaf that
+  imports nothing of `bot` outside itself.
 - Platform packages never import each other.
 - Nothing in `bot/` imports a test double (`testkit`, `tests`).
 """
@@ -64,7 +65,13 @@ def test_features_never_import_a_platform_package() -> None:
 
 def test_the_core_imports_nothing_of_bot_outside_itself() -> None:
     offenders = [f"{rel}: {m}" for part, rel, m in imports()
-                 if part == "core" and m.split(".")[0] == "bot" and bot_part(m) != "core"]
+                 if part == "core" and m.split(".")[0] == "bot" and bot_part(m) not in ("core", "i18n")]
+    assert offenders == []
+
+
+def test_i18n_is_a_leaf() -> None:
+    offenders = [f"{rel}: {m}" for part, rel, m in imports()
+                 if part == "i18n" and m.split(".")[0] == "bot" and bot_part(m) != "i18n"]
     assert offenders == []
 
 

@@ -24,6 +24,7 @@ from bot.core.model import Text
 from bot.core.observe import Observers
 from bot.core.privacy import hash_user
 from bot.core.router import Turn
+from bot.i18n import N_
 from bot.ops import metrics
 from bot.trust.audience import allowed_for
 from bot.trust.limits import RATE_LIMITED, over_rate_limit
@@ -56,11 +57,13 @@ class AskFeature:
         """Ask the knowledge base a question (or just write it)."""
         question = turn.args.strip()
         if not question:
-            await turn.reply(Text("What would you like to know? Write your question after `ask`."))
+            await turn.reply(Text(turn.t.gettext("What would you like to know? Write your question after `ask`.")))
             return
         settings = self.services.settings
         if len(question) > settings.max_question_chars:
-            await turn.reply(Text(f"That question is too long; please keep it under {settings.max_question_chars} characters."))
+            await turn.reply(Text(turn.t.gettext(
+                "That question is too long; please keep it under {n} characters."
+            ).format(n=turn.t.number(settings.max_question_chars))))
             return
         inbound = turn.inbound
         user_hash = hash_user(settings.hash_key.get_secret_value(), inbound.user.platform, inbound.user.id)
@@ -116,7 +119,8 @@ class AskFeature:
 
 def register(services: Services) -> AskFeature:
     feature = AskFeature(services)
-    services.router.add_command("ask", feature.ask, usage="ask <question>")
+    services.router.add_command("ask", feature.ask, usage=N_("ask <question>"),
+                                summary=N_("Ask the knowledge base a question (or just write it)."))
     services.router.fallback = feature.ask
     services.router.add_action("feedback", feature.feedback)
     services.router.add_action(SHARE, feature.share)

@@ -30,14 +30,17 @@ from bot.core.model import (
     User,
 )
 from bot.core.router import Router
+from bot.i18n import Translator, translator
 
 CONVERSATION = Conversation(platform="console", id="console", kind="dm")
 USER = User(platform="console", id="console-user", name="you")
 
 
 class ConsolePort:
-    def __init__(self, console: Console, save_image: Callable[[bytes], str] | None = None) -> None:
+    def __init__(self, console: Console, save_image: Callable[[bytes], str] | None = None,
+                 t: Translator | None = None) -> None:
         self.console = console
+        self.t = t or translator()
         self.buttons: list[tuple[Button, str]] = []
         self._ids = itertools.count(1)
         self.save_image = save_image
@@ -60,7 +63,8 @@ class ConsolePort:
                 parts.append("---")
             elif isinstance(block, Image):
                 where = self.save_image(block.data) if block.data and self.save_image else block.url
-                parts.append(f"[image: {block.alt}{' — ' + where if where else ''}]")
+                label = self.t.gettext("image")
+                parts.append(f"[{label}: {block.alt}{' — ' + where if where else ''}]")
             elif isinstance(block, Actions):
                 labels = []
                 for b in block.buttons:
@@ -78,7 +82,8 @@ class ConsolePort:
         return MessageRef(conversation, ref)
 
     async def update(self, ref: MessageRef, out: Outbound) -> None:
-        self.console.print(f"[dim](message {ref.id} updated)[/]")
+        note = self.t.gettext("message {id} updated").format(id=ref.id)
+        self.console.print(f"[dim]({note})[/]")
         self._show(out, ref.id)
 
 
@@ -106,6 +111,6 @@ async def chat_loop(router: Router, port: ConsolePort, read: Callable[[], str | 
         inbound = to_inbound(line, port)
         if inbound is None:
             if line.strip():
-                port.console.print("[yellow]No such button.[/]")
+                port.console.print("[yellow]" + port.t.gettext("No such button.") + "[/]")
             continue
         await router.dispatch(inbound, port)

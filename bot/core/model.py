@@ -59,6 +59,8 @@ class Inbound:
     - ACTION: `action` is the button's action id, `value` its payload, `message_id` the card clicked.
 
     `readers` says who will read the reply (see `Readers`); the adapter fills it in.
+    `language` is the asker's language where the platform says it ("de", "en"; see `bot.i18n`);
+    None: the deployment's default (`CXBOT_LANGUAGE`). Reply with `Turn.t`, which resolves it.
     """
 
     kind: InboundKind
@@ -71,6 +73,7 @@ class Inbound:
     history: tuple[str, ...] = ()
     private: bool = False
     readers: Readers = ()
+    language: str | None = None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from bot.core.model import Inbound, InboundKind, MessageRef, Outbound, Text
 from bot.core.port import ChatPort
+from bot.i18n import DEFAULT_LANGUAGE, N_, Translator, language_of, translator
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +27,12 @@ class Turn:
     inbound: Inbound
     port: ChatPort
     args: str = ""
+    language: str = DEFAULT_LANGUAGE
+
+    @property
+    def t(self) -> Translator:
+        """The bot's words in the asker's language (`Inbound.language`, else the default)."""
+        return translator(self.language)
 
     async def reply(self, out: Outbound) -> MessageRef | None:
         return await self.port.reply(self.inbound, out)
@@ -46,14 +53,18 @@ class CommandSpec:
 
 
 class Router:
-    """Maps command words and action ids to handlers."""
+    """Maps command words and action ids to handlers.
 
-    def __init__(self) -> None:
+    `language` is the deployment's default (`CXBOT_LANGUAGE`) for inbound events that name none.
+    """
+
+    def __init__(self, language: str = DEFAULT_LANGUAGE) -> None:
+        self.language = language_of(language) or DEFAULT_LANGUAGE
         self.commands: dict[str, CommandSpec] = {}
         self.actions: dict[str, Handler] = {}
         self.fallback: Handler | None = None
         self.middleware: list[Middleware] = []
-        self.add_command("help", self._help, usage="help")
+        self.add_command("help", self._help, usage="help", summary=N_("Show what cxbot can do."))
 
     def use(self, middleware: Middleware) -> None:
         """Run `middleware` around every dispatched event; the first added is the outermost.
@@ -63,14 +74,19 @@ class Router:
         if middleware not in self.middleware:
             self.middleware.append(middleware)
 
-    def add_command(self, word: str, handler: Handler, usage: str = "") -> None:
-        """Register `handler` for a command word; its docstring's first line is the help text."""
-        summary = (handler.__doc__ or "").strip().splitlines()[0] if handler.__doc__ else ""
+    def add_command(self, word: str, handler: Handler, usage: str = "", summary: str = "") -> None:
+        """Register `handler` for a command word.
+
+        `summary` is the help text, marked for translation (`N_("...")`); without it, the first line
+        of the handler's docstring (which then needs a catalog entry of its own to be translated).
+        """
+        if not summary and handler.__doc__:
+            summary = handler.__doc__.strip().splitlines()[0]
         self.commands[word.lower()] = CommandSpec(word.lower(), handler, summary, usage or word)
 
-    def command(self, word: str, usage: str = "") -> Callable[[Handler], Handler]:
+    def command(self, word: str, usage: str = "", summary: str = "") -> Callable[[Handler], Handler]:
         def deco(handler: Handler) -> Handler:
-            self.add_command(word, handler, usage)
+            self.add_command(word, handler, usage, summary)
             return handler
 
         return deco
@@ -113,19 +129,29 @@ class Router:
 
         return call
 
+    def language_for(self, inbound: Inbound) -> str:
+        """The language to answer `inbound` in: the asker's if known and supported, else the default."""
+        return language_of(inbound.language) or self.language
+
     async def _handle(self, inbound: Inbound, port: ChatPort) -> None:
         handler, args = self.resolve(inbound)
+        language = self.language_for(inbound)
         if handler is None:
             log.info("no handler", extra={"kind": inbound.kind.value, "action": inbound.action})
             if inbound.kind is not InboundKind.ACTION:
-                await port.reply(inbound, Text("Sorry, I don't know that one. Try `help`."))
+                t = translator(language)
+                await port.reply(inbound, Text(t.gettext("Sorry, I don't know that one. Try `help`.")))
             return
-        await handler(Turn(inbound=inbound, port=port, args=args))
+        await handler(Turn(inbound=inbound, port=port, args=args, language=language))
+
+    def help_text(self, t: Translator) -> str:
+        """Every command with its usage and summary, in `t`'s language (command words stay English)."""
+        lines = [t.gettext("Here is what I can do:")]
+        lines.append(t.gettext("- Ask me anything about our CX playbooks and trend material: just write your question."))
+        for spec in sorted(self.commands.values(), key=lambda s: s.word):
+            lines.append(f"- `{t.gettext(spec.usage)}` — {t.gettext(spec.summary)}")
+        return "\n".join(lines)
 
     async def _help(self, turn: Turn) -> None:
         """Show what cxbot can do."""
-        lines = ["Here is what I can do:"]
-        lines.append("- Ask me anything about our CX playbooks and trend material: just write your question.")
-        for spec in sorted(self.commands.values(), key=lambda s: s.word):
-            lines.append(f"- `{spec.usage}` — {spec.summary}")
-        await turn.reply(Text("\n".join(lines)))
+        await turn.reply(Text(self.help_text(turn.t)))

@@ -1,0 +1,52 @@
+"""Every string the bot shows is in both catalogs, and German ones are translated.
+
+The strings are extracted from the source at test time (as `python -m bot.i18n update` does), so a new
+`t.gettext("...")` without a catalog entry or a German translation fails here.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from bot.i18n import translator
+from bot.i18n.extract import PACKAGE, check, extract
+from bot.i18n.translator import LOCALE_DIR
+
+
+def test_every_marked_string_has_an_english_entry_and_a_german_translation() -> None:
+    problems = check()
+    assert problems.missing == {"en": [], "de": []}
+    assert problems.untranslated == {"en": [], "de": []}
+    assert len(extract()) > 10
+
+
+def test_a_planted_untranslated_string_fails_the_check(tmp_path: Path) -> None:
+    source = tmp_path / "bot"
+    shutil.copytree(PACKAGE, source, ignore=shutil.ignore_patterns("__pycache__", "locale"))
+    (source / "planted.py").write_text(
+        'def hello(t):\n    return t.gettext("A planted string nobody translated")\n', encoding="utf-8"
+    )
+    problems = check(source, LOCALE_DIR)
+    assert bool(problems)
+    assert problems.missing == {"en": ["A planted string nobody translated"],
+                                "de": ["A planted string nobody translated"]}
+
+
+def test_an_entry_without_german_text_fails_the_check(tmp_path: Path) -> None:
+    locale = tmp_path / "locale"
+    shutil.copytree(LOCALE_DIR, locale)
+    po = locale / "de" / "LC_MESSAGES" / "cxbot.po"
+    text = po.read_text(encoding="utf-8")
+    emptied = text.replace('msgstr "Das kann ich:"', 'msgstr ""')
+    assert emptied != text
+    po.write_text(emptied, encoding="utf-8")
+    problems = check(PACKAGE, locale)
+    assert bool(problems)
+    assert problems.untranslated["de"] == ["Here is what I can do:"]
+
+
+def test_german_catalog_is_loaded_and_english_is_the_source_text() -> None:
+    assert translator("de-DE").gettext("Here is what I can do:") == "Das kann ich:"
+    assert translator("en-US").gettext("Here is what I can do:") == "Here is what I can do:"
+    assert translator("fr-FR").language == "en"
