@@ -11,6 +11,7 @@ from bot.core.digest import DigestSection
 from bot.core.home import HomeSection
 from bot.core.port import ChatPort
 from bot.core.router import Router
+from bot.dashboard import feature as dashboard
 from bot.db.engine import Database
 from bot.digest import feature as digest
 from bot.knowledge import Knowledge
@@ -88,4 +89,5 @@ def build_services(settings: Settings) -> Services:
         sources=sources.register(services),
     )
     trust.register(services)
+    dashboard.register(services)
     return services

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from bot.dashboard import cli as dashboard_cli
 from bot.digest import cli as digest_cli
 from bot.ops import doctor as ops_doctor
 from bot.pulse import cli as pulse_cli
@@ -194,6 +195,7 @@ ops_doctor.register(app)  # `cxbot doctor`
 app.add_typer(pulse_cli.app, name="pulse")  # `cxbot pulse ...`
 app.add_typer(digest_cli.app, name="digest")  # `cxbot digest ...`
 app.add_typer(sources_cli.app, name="sources")  # `cxbot sources ...`
+app.add_typer(dashboard_cli.app, name="dashboard")  # `cxbot dashboard link USER_ID`
 app.command("demo-data")(digest_cli.demo_data)
 app.command("forget")(trust_cli.forget)  # `cxbot forget USER`
 

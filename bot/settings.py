@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     log_json: bool = Field(default=True, alias="CXBOT_LOG_JSON")
     shutdown_timeout: float = Field(default=25.0, alias="CXBOT_SHUTDOWN_TIMEOUT")
     hash_key: SecretStr = Field(default=SecretStr(DEFAULT_HASH_KEY), alias="CXBOT_HASH_KEY")
+    # where people reach this server (dashboard sign-in links); default: http://localhost:PORT
+    public_url: str = Field(default="", alias="CXBOT_PUBLIC_URL")
 
     # slack
     slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
@@ -102,6 +104,11 @@ class Settings(BaseSettings):
                 url = "postgresql+psycopg://" + url[len("postgresql://") :]
             return url
         return f"sqlite:///{(self.data_dir / 'cxbot.db').resolve()}"
+
+    @property
+    def base_url(self) -> str:
+        """`CXBOT_PUBLIC_URL` without a trailing slash, or this server on localhost."""
+        return (self.public_url.strip() or f"http://localhost:{self.port}").rstrip("/")
 
     @property
     def evangelist_ids(self) -> frozenset[str]:

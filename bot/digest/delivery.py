@@ -26,7 +26,7 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.core.model import Outbound
+from bot.core.model import Card, Outbound, card_text
 from bot.core.port import ChatPort
 from bot.digest.store import Delivery, DigestStore, Subscription
 from bot.ops import metrics
@@ -88,7 +88,8 @@ class Deliverer:
             await asyncio.to_thread(self.store.mark_failed, d, self.wall.now() + timedelta(seconds=delay), repr(exc))
             metrics.digest(sent=False)
             return 0
-        if not await asyncio.to_thread(self.store.mark_sent, d, self.wall.now(), ref.id if ref else None):
+        text = card_text(out) if isinstance(out, Card) else out.text
+        if not await asyncio.to_thread(self.store.mark_sent, d, self.wall.now(), ref.id if ref else None, text):
             log.warning("digest posted after its claim was taken over; it may appear twice",
                         extra={"delivery": d.id, "attempt": d.attempts})
         metrics.digest(sent=True)

@@ -78,6 +78,7 @@ class Delivery(Base):
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     message_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    sent_text: Mapped[str | None] = mapped_column(Text, nullable=True)  # the digest as posted (dashboard)
 
 
 class DigestStore:
@@ -154,9 +155,9 @@ class DigestStore:
                 Delivery.status == SENDING).values(**values))
             return getattr(result, "rowcount", 0) == 1
 
-    def mark_sent(self, d: Delivery, now: datetime, message_id: str | None) -> bool:
-        """Record success; False if this claim was no longer ours (another replica took it over)."""
-        return self._finish(d, status=SENT, sent_at=now, message_id=message_id, lease_until=None)
+    def mark_sent(self, d: Delivery, now: datetime, message_id: str | None, text: str | None = None) -> bool:
+        """Record success and what was posted; False if this claim was no longer ours (another replica took it over)."""
+        return self._finish(d, status=SENT, sent_at=now, message_id=message_id, lease_until=None, sent_text=text)
 
     def mark_failed(self, d: Delivery, retry_at: datetime, error: str) -> bool:
         return self._finish(d, status=PENDING, retry_at=retry_at, last_error=error[:2000], lease_until=None)

@@ -8,6 +8,7 @@ import logging
 from aiohttp import web
 
 from bot.app import Services
+from bot.dashboard.web import mount as mount_dashboard
 from bot.ops import serving
 from bot.web.body import MAX_BODY
 from bot.web.guard import no_server_errors
@@ -43,6 +44,7 @@ def build_app(services: Services) -> web.Application:
             raise
         if module.mount(app, services):
             log.info("platform edge mounted", extra={"edge": name})
+    mount_dashboard(app, services)  # /dashboard: sign-in, pulses, digests, knowledge, gaps
 
     async def on_startup(_app: web.Application) -> None:
         await services.scheduler.run_all_once()

@@ -75,6 +75,8 @@ async def test_due_at_local_time_and_only_once_per_week(store: DigestStore) -> N
     assert await d().tick() == 1
     assert [str(p[2].text) for p in port.sent] == [  # type: ignore[union-attr]
         "digest 2026-W48 for slack:C1", "digest 2026-W49 for slack:C1"]
+    assert [r.sent_text for r in store.deliveries()] == [  # kept as sent, for the dashboard
+        "digest 2026-W48 for slack:C1", "digest 2026-W49 for slack:C1"]
 
 
 async def test_platform_error_retries_with_backoff(store: DigestStore) -> None:
