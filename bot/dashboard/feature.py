@@ -16,6 +16,7 @@ from bot.core.privacy import hash_user
 from bot.core.router import Turn
 from bot.dashboard import PREFIX
 from bot.dashboard.sessions import LINK_TTL, Sessions, Who
+from bot.i18n import N_
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -23,9 +24,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-NOT_ALLOWED = Text("Sorry, the dashboard is for CX evangelists. If you need access, please ask your CX team.")
-NOT_HERE = Text("I won't post a sign-in link where others can read it. Ask me with `/cx dashboard`, "
-                "or write `dashboard` to me in a direct message.")
+NOT_ALLOWED = N_("Sorry, the dashboard is for CX evangelists. If you need access, please ask your CX team.")
+NOT_HERE = N_("I won't post a sign-in link where others can read it. Ask me with `/cx dashboard`, "
+              "or write `dashboard` to me in a direct message.")
+LINK = N_("Your sign-in link to the CX dashboard (it works once, for {minutes} minutes; don't share it):\n{url}")
+SUMMARY = N_("Get a sign-in link to the CX dashboard (CX evangelists).")
 
 
 def user_hash(settings: Settings, platform: str, user_id: str) -> str:
@@ -50,24 +53,22 @@ class DashboardCommand:
         return self.services.features.pulse.is_evangelist(user)
 
     async def dashboard(self, turn: Turn) -> None:
-        """Get a sign-in link to the CX dashboard (CX evangelists)."""
-        user = turn.inbound.user
+        user, t = turn.inbound.user, turn.t
         if not self.is_evangelist(user):
-            await turn.reply(NOT_ALLOWED)
+            await turn.reply(Text(t.gettext(NOT_ALLOWED)))
             return
         if not private(turn.inbound):
-            await turn.reply(NOT_HERE)
+            await turn.reply(Text(t.gettext(NOT_HERE)))
             return
         settings = self.services.settings
         who = Who(user_hash(settings, user.platform, user.id), user.platform, user.name)
         url = await asyncio.to_thread(link_for, settings, self.sessions, who)
         minutes = int(LINK_TTL.total_seconds() // 60)
         log.info("dashboard link issued", extra={"platform": user.platform})
-        await turn.reply(Text(f"Your sign-in link to the CX dashboard (works once, for {minutes} minutes; "
-                              f"don't share it):\n{url}"))
+        await turn.reply(Text(t.gettext(LINK).format(minutes=minutes, url=url)))
 
 
 def register(services: Services) -> DashboardCommand:
     command = DashboardCommand(services)
-    services.router.add_command("dashboard", command.dashboard, usage="dashboard")
+    services.router.add_command("dashboard", command.dashboard, usage="dashboard", summary=SUMMARY)
     return command

@@ -46,11 +46,11 @@ async def serve(settings: Settings) -> AsyncIterator[Served]:
 
 
 async def ask_link(services: Services, user: User = EVANGELIST, conv: Conversation = DM,
-                   private: bool = False) -> str:
+                   private: bool = False, language: str | None = None) -> str:
     """What cxbot replies to `dashboard` from `user` in `conv`."""
     port = RecordingPort()
     await services.router.dispatch(Inbound(InboundKind.COMMAND if private else InboundKind.MESSAGE, conv, user,
-                                           text="dashboard", private=private), port)
+                                           text="dashboard", private=private, language=language), port)
     out = port.pop()
     assert isinstance(out, Text)
     return out.text

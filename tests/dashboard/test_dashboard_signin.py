@@ -53,6 +53,12 @@ async def test_someone_who_is_not_an_evangelist_gets_no_link(settings: Settings)
     assert "only" in text.lower() or ("evangelists" in text and "/dashboard/login/" not in text)
 
 
+async def test_the_reply_is_in_the_askers_language(settings: Settings) -> None:
+    async with serve(settings) as served:
+        text = await ask_link(served.services, private=True, language="de")
+    assert "Anmeldelink" in text and "/dashboard/login/" in text
+
+
 async def test_no_link_is_posted_where_others_read(settings: Settings) -> None:
     async with serve(settings) as served:
         text = await ask_link(served.services, conv=CHANNEL)
