@@ -14,6 +14,7 @@ from bot.core.router import Router
 from bot.dashboard import feature as dashboard
 from bot.db.engine import Database
 from bot.digest import feature as digest
+from bot.expert import feature as expert
 from bot.knowledge import Knowledge
 from bot.ops.inflight import Inflight
 from bot.pulse import feature as pulse
@@ -90,4 +91,5 @@ def build_services(settings: Settings) -> Services:
     )
     trust.register(services)
     dashboard.register(services)
+    expert.register(services)  # after ask: it adds to the answer cards
     return services

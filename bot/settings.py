@@ -85,6 +85,7 @@ class Settings(BaseSettings):
     kpi_config: Path | None = Field(default=None, alias="CXBOT_KPI_CONFIG")  # default: knowledge dir/kpis.yaml
     digest_tick: float = Field(default=30.0, gt=0, alias="CXBOT_DIGEST_TICK")  # seconds between delivery runs
     digest_lease: float = Field(default=120.0, gt=0, alias="CXBOT_DIGEST_LEASE")  # seconds a claim is held
+    expert_review_tick: float = Field(default=3600.0, gt=0, alias="CXBOT_EXPERT_REVIEW_TICK")  # seconds between looks for due reviews
     clock: str = Field(default="", alias="CXBOT_CLOCK")  # tests/benches only: "START@EPOCH@SPEED"
     pulse_templates: Path | None = Field(default=None, alias="CXBOT_PULSE_TEMPLATES")
     pulse_duration: str = Field(default="3d", alias="CXBOT_PULSE_DURATION")

@@ -36,6 +36,7 @@ class Call:
     token: str | None
     at: float = field(default_factory=time.time)
     status: int = 200
+    result: Args = field(default_factory=dict)  # what the fake answered (a post's `ts`)
 
 
 class FakeSlackAPI:
@@ -60,6 +61,7 @@ class FakeSlackAPI:
             "chat.update": self._update, "views.publish": self._view, "conversations.replies": self._replies,
             "usergroups.list": self._usergroups, "users.info": self._user,
             "files.getUploadURLExternal": self._upload_url, "apps.connections.open": self._connections_open, "files.completeUploadExternal": self._complete,
+            "chat.getPermalink": self._permalink,
         }
 
     # ------------------------------------------------------------------ control
@@ -144,6 +146,7 @@ class FakeSlackAPI:
             body: Args = {"ok": False, "error": self.errors[method]}
         else:
             body = await handler(args) if handler else {"ok": False, "error": "unknown_method"}
+        call.result = body
         self._changed.set()
         return web.json_response(body)
 
@@ -189,6 +192,11 @@ class FakeSlackAPI:
             message["thread_ts"] = args["thread_ts"]
             self.threads.setdefault((str(args.get("channel")), str(args["thread_ts"])), []).append(message)
         return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": message}
+
+    async def _permalink(self, args: Args) -> Args:
+        channel, ts = str(args.get("channel", "")), str(args.get("message_ts", ""))
+        return {"ok": True, "channel": channel,
+                "permalink": f"https://example.slack.com/archives/{channel}/p{ts.replace('.', '')}"}
 
     async def _ephemeral(self, _args: Args) -> Args:
         return {"ok": True, "message_ts": self._next_ts()}

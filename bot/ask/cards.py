@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
 from bot.ask.answer import Answer
-from bot.core.model import Actions, Button, Card, Context, Section, Text, User
+from bot.core.model import Actions, Block, Button, Card, Context, Inbound, Section, Text, User
 
 FEEDBACK_UP = "feedback:up"
 FEEDBACK_DOWN = "feedback:down"
@@ -26,24 +27,38 @@ def source_lines(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def answer_card(answer: Answer, qid: str, *, shareable: bool = False) -> Card:
-    blocks: list[Section | Context | Actions] = [Section(answer.text)]
+@dataclass(frozen=True)
+class Extras:
+    """What other features add to an answer card: notes under the sources, buttons after feedback."""
+
+    notes: tuple[Block, ...] = ()
+    buttons: tuple[Button, ...] = ()
+
+
+# A feature's contribution to the card of one answer (question id, the inbound it answers or None).
+AnswerExtras = Callable[[Answer, str, Inbound | None], Extras]
+
+
+def answer_card(answer: Answer, qid: str, *, shareable: bool = False, extras: Extras = Extras()) -> Card:
+    blocks: list[Block] = [Section(answer.text)]
     if answer.sources:
         blocks.append(Context(("Quellen:\n" if answer.lang == "de" else "Sources:\n") + source_lines(answer)))
+    blocks.extend(extras.notes)
     buttons = [
         Button("👍 Helpful", FEEDBACK_UP, qid),
         Button("👎 Not helpful", FEEDBACK_DOWN, qid),
     ]
     if shareable:
         buttons.append(Button("Share in channel", SHARE, qid, style="primary"))
+    buttons.extend(extras.buttons)
     blocks.append(Actions(tuple(buttons)))
     fallback = answer.text + ("\n" + source_lines(answer) if answer.sources else "")
     return Card(title="", blocks=tuple(blocks), fallback=fallback, meta={"question_id": qid})
 
 
-def shared_card(answer: Answer, qid: str, by: User) -> Card:
+def shared_card(answer: Answer, qid: str, by: User, extras: Extras = Extras()) -> Card:
     """A private answer as posted for everyone: who shared it, then the card without the share button."""
-    card = answer_card(answer, qid)
+    card = answer_card(answer, qid, extras=extras)
     return replace(card, blocks=(Context("shared an answer from cxbot", by=by), *card.blocks))
 
 

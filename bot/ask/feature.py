@@ -8,19 +8,22 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from bot.ask.answer import Answer
 from bot.ask.cards import (
     FEEDBACK_DOWN,
     FEEDBACK_UP,
     GONE,
     SHARE,
     UNAVAILABLE,
+    AnswerExtras,
+    Extras,
     answer_card,
     feedback_thanks,
     shared_card,
 )
 from bot.ask.shareable import ShareableAnswers
 from bot.ask.store import QuestionLog
-from bot.core.model import Text
+from bot.core.model import Block, Button, Inbound, Text
 from bot.core.observe import Observers
 from bot.core.privacy import hash_user
 from bot.core.router import Turn
@@ -52,6 +55,21 @@ class AskFeature:
         self.log = QuestionLog(services.db)
         self.shareable = ShareableAnswers(services.db)
         self.answered: Observers[Answered] = Observers()  # operations counts and times answers here
+        self.extras: list[AnswerExtras] = []  # other features' notes and buttons on answer cards
+
+    def extras_for(self, answer: Answer, qid: str, inbound: Inbound | None) -> Extras:
+        """Every contributed note and button; a failing contribution is logged and left out."""
+        notes: list[Block] = []
+        buttons: list[Button] = []
+        for extra in self.extras:
+            try:
+                got = extra(answer, qid, inbound)
+            except Exception:
+                log.exception("answer card extra failed")
+                continue
+            notes.extend(got.notes)
+            buttons.extend(got.buttons)
+        return Extras(tuple(notes), tuple(buttons))
 
     async def ask(self, turn: Turn) -> None:
         """Ask the knowledge base a question (or just write it)."""
@@ -94,7 +112,8 @@ class AskFeature:
         )
         if inbound.private:  # the asker may share it later: keep what they saw
             await asyncio.to_thread(self.shareable.save, qid, inbound.conversation, inbound.user.id, answer)
-        await turn.reply(answer_card(answer, qid, shareable=inbound.private))
+        extras = await asyncio.to_thread(self.extras_for, answer, qid, inbound)
+        await turn.reply(answer_card(answer, qid, shareable=inbound.private, extras=extras))
 
     async def share(self, turn: Turn) -> None:
         """Post a private answer for everyone where it was asked, as the asker saw it."""
@@ -102,7 +121,8 @@ class AskFeature:
         if kept is None:
             await turn.reply(GONE)
             return
-        await turn.port.post(kept.conversation, shared_card(kept.answer, turn.args, turn.inbound.user))
+        extras = await asyncio.to_thread(self.extras_for, kept.answer, turn.args, None)
+        await turn.port.post(kept.conversation, shared_card(kept.answer, turn.args, turn.inbound.user, extras))
 
     async def purge(self) -> None:
         await asyncio.to_thread(self.shareable.purge)

@@ -23,6 +23,7 @@ from bot.core.model import (
     Image,
     Inbound,
     InboundKind,
+    Mentions,
     MessageRef,
     Outbound,
     Section,
@@ -54,7 +55,7 @@ class ConsolePort:
         for block in out.blocks:
             if isinstance(block, Section):
                 parts.append(block.text)
-            elif isinstance(block, Context):
+            elif isinstance(block, Context | Mentions):
                 text = block.plain()
                 parts.append(f"_{text}_" if "\n" not in text else text.replace("\n", "  \n"))
             elif isinstance(block, Fields):

@@ -48,6 +48,7 @@ class InboundKind(StrEnum):
     MESSAGE = "message"
     COMMAND = "command"
     ACTION = "action"
+    REPLY = "reply"
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class Inbound:
     - MESSAGE: `text` is what they wrote, bot mention removed.
     - COMMAND: `text` is the command line after the command name (`/cx help` -> "help").
     - ACTION: `action` is the button's action id, `value` its payload, `message_id` the card clicked.
+    - REPLY: a message in a channel thread that does not address the bot (Slack thread replies);
+      a feature's middleware may take it, nobody answers it otherwise.
 
     `readers` says who will read the reply (see `Readers`); the adapter fills it in.
     `language` is the asker's language where the platform says it ("de", "en"; see `bot.i18n`);
@@ -148,7 +151,31 @@ class Divider:
     pass
 
 
-Block = Section | Fields | Actions | Image | Context | Divider
+@dataclass(frozen=True)
+class Mention:
+    """Someone a message notifies: a person, or a user group (`group`) where the platform has them."""
+
+    id: str
+    name: str = ""
+    group: bool = False
+
+    def plain(self) -> str:
+        return f"@{self.name or self.id}"
+
+
+@dataclass(frozen=True)
+class Mentions:
+    """A line that tags people (a notification where the platform has mentions), then `text`."""
+
+    who: tuple[Mention, ...]
+    text: str = ""
+
+    def plain(self) -> str:
+        names = " ".join(m.plain() for m in self.who)
+        return f"{names} {self.text}".strip()
+
+
+Block = Section | Fields | Actions | Image | Context | Divider | Mentions
 
 
 @dataclass(frozen=True)
@@ -177,7 +204,7 @@ def card_text(card: Card) -> str:
     for block in card.blocks:
         if isinstance(block, Section):
             lines.append(block.text)
-        elif isinstance(block, Context):
+        elif isinstance(block, Context | Mentions):
             lines.append(block.plain())
         elif isinstance(block, Fields):
             lines.extend(f"{k}: {v}" for k, v in block.pairs)

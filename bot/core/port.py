@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.core.model import Conversation, Inbound, MessageRef, Outbound
 
@@ -22,3 +22,12 @@ class ChatPort(Protocol):
         """Replace a message the bot posted earlier."""
         ...
 
+
+
+@runtime_checkable
+class Permalinks(Protocol):
+    """Ports that can link to a message (Slack permalinks, Teams deep links)."""
+
+    async def permalink(self, conversation: Conversation, message_id: str) -> str | None:
+        """A link people can open to see the message, or None where there is none."""
+        ...

@@ -134,6 +134,8 @@ class Router:
         return language_of(inbound.language) or self.language
 
     async def _handle(self, inbound: Inbound, port: ChatPort) -> None:
+        if inbound.kind is InboundKind.REPLY:
+            return  # a thread reply not taken by a feature's middleware is nobody's business
         handler, args = self.resolve(inbound)
         language = self.language_for(inbound)
         if handler is None:

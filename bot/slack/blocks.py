@@ -20,6 +20,7 @@ from bot.core.model import (
     Divider,
     Fields,
     Image,
+    Mentions,
     Outbound,
     Section,
     Text,
@@ -123,6 +124,9 @@ def render_block(block: Block, uploads: list[Image]) -> list[SlackBlock]:
     if isinstance(block, Context):
         mention = f"<@{block.by.id}> " if block.by else ""
         return _context(mention + mrkdwn(block.text))
+    if isinstance(block, Mentions):
+        tags = " ".join(f"<!subteam^{m.id}>" if m.group else f"<@{m.id}>" for m in block.who)
+        return _section(f"{tags} {mrkdwn(block.text)}".strip())
     if isinstance(block, Fields):
         return _fields(block.pairs)
     if isinstance(block, Actions):

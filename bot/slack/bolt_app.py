@@ -10,7 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.client import BotIdentity
 from bot.slack.handlers import SlackHandlers
-from bot.slack.translate import is_user_dm
+from bot.slack.translate import is_thread_reply, is_user_dm
 from bot.slack.work_queue import WorkQueue
 
 Payload = dict[str, Any]
@@ -43,6 +43,8 @@ def build_bolt_app(client: AsyncWebClient, identity: BotIdentity, signing_secret
     async def on_message(body: Payload, event: Payload) -> None:
         if is_user_dm(event):
             await queue.run_or_submit(lambda: handlers.event_message(body))
+        elif is_thread_reply(event, identity.user_id):  # an expert answering in an escalation thread
+            await queue.run_or_submit(lambda: handlers.thread_reply(body))
 
     @app.event("app_home_opened")
     async def on_home(event: Payload) -> None:

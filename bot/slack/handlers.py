@@ -35,6 +35,7 @@ class SlackHandlers:
         self.identity = identity
         self.groups = groups
         self.seen = seen
+        self.names: dict[str, str] = {}
 
     async def event_message(self, body: Payload) -> None:
         """An app_mention or a DM: answered once per `event_id`, with the thread as history."""
@@ -52,6 +53,32 @@ class SlackHandlers:
         if thread and thread != event.get("ts"):
             inbound = replace(inbound, history=await self._history(inbound.conversation.id, thread, event.get("ts")))
         await self._dispatch(inbound, self.port)
+
+    async def thread_reply(self, body: Payload) -> None:
+        """A reply in a channel thread (once per `event_id`), with the writer's name, for a feature to take."""
+        event = body.get("event") or {}
+        event_id = str(body.get("event_id") or "")
+        if event_id and not await asyncio.to_thread(self.seen.claim, event_id):
+            return
+        name = await self._name(str(event.get("user", "")))
+        await self._dispatch(translate.from_thread_reply(event, body.get("team_id"), name), self.port)
+
+    async def _name(self, user_id: str) -> str:
+        """A person's display name (`users.info`, kept for the process); "" when Slack will not say."""
+        if user_id in self.names:
+            return self.names[user_id]
+        try:
+            resp = await self.port.client.users_info(user=user_id)
+        except Exception as exc:
+            log.info("users.info failed", extra={"error": type(exc).__name__})
+            return ""
+        user = resp.get("user") or {}
+        profile = user.get("profile") or {}
+        name = str(user.get("real_name") or profile.get("display_name") or user.get("name") or "")
+        if len(self.names) > 5000:
+            self.names.clear()
+        self.names[user_id] = name
+        return name
 
     async def command(self, body: Payload) -> None:
         await self._dispatch(translate.from_command(body), self.port.for_request(body.get("response_url")))

@@ -56,6 +56,16 @@ class SlackPort:
             log.warning("image upload failed after posting", extra={"error": type(exc).__name__})
         return ref
 
+    async def permalink(self, conversation: Conversation, message_id: str) -> str | None:
+        """`chat.getPermalink` (no scope needed); None when Slack gives none (a deleted message)."""
+        try:
+            resp = await self.client.chat_getPermalink(channel=conversation.id, message_ts=message_id)
+        except SlackApiError as exc:
+            log.info("no permalink", extra={"error": exc.response.get("error")})
+            return None
+        link = resp.get("permalink")
+        return str(link) if link else None
+
     async def update(self, ref: MessageRef, out: Outbound) -> None:
         rendered = render(out)
         await self.client.chat_update(channel=ref.conversation.id, ts=ref.id, **_message_args(rendered))

@@ -64,6 +64,29 @@ def from_dm(event: Payload, team: str | None, bot_user_id: str | None) -> Inboun
                    message_id=str(event.get("ts", "")) or None)
 
 
+def is_thread_reply(event: Payload, bot_user_id: str | None) -> bool:
+    """A person's reply in a channel thread that does not mention the bot (mentions come as app_mention)."""
+    text, thread = event.get("text"), event.get("thread_ts")
+    return (
+        event.get("channel_type") in ("channel", "group")
+        and bool(thread) and thread != event.get("ts")
+        and not event.get("bot_id")
+        and event.get("subtype") not in SKIPPED_SUBTYPES and not event.get("subtype")
+        and bool(event.get("user"))
+        and isinstance(text, str)
+        and not (bot_user_id and f"<@{bot_user_id}" in text)
+    )
+
+
+def from_thread_reply(event: Payload, team: str | None, name: str = "") -> Inbound:
+    """A reply in a channel thread (REPLY): a feature may take it (an expert answering), nobody answers it."""
+    channel = str(event.get("channel", ""))
+    conv = Conversation("slack", channel, kind_of(channel, event.get("channel_type")), str(event["thread_ts"]), team)
+    user = User(platform="slack", id=str(event.get("user", "")), name=name)
+    return Inbound(InboundKind.REPLY, conv, user, text=str(event.get("text", "")).strip(),
+                   message_id=str(event.get("ts", "")) or None)
+
+
 def from_command(body: Payload) -> Inbound:
     """A `/cx ...` slash command: private, answered ephemerally."""
     channel = str(body.get("channel_id", ""))

@@ -18,6 +18,7 @@ from bot.core.model import (
     Divider,
     Fields,
     Image,
+    Mentions,
     Outbound,
     Section,
     Text,
@@ -84,6 +85,9 @@ def body(card: Card) -> list[Element]:
             element = text_block(block.text)
         elif isinstance(block, Context):
             element = text_block(block.plain(), isSubtle=True, size="Small")
+        elif isinstance(block, Mentions):
+            tags = " ".join(f"<at>{m.name or m.id}</at>" for m in block.who)
+            element = text_block(f"{tags} {block.text}".strip())
         elif isinstance(block, Fields):
             element = {"type": "FactSet", "facts": [{"title": k, "value": v} for k, v in block.pairs]}
         elif isinstance(block, Image):
@@ -104,10 +108,27 @@ def body(card: Card) -> list[Element]:
 def adaptive_card(out: Outbound) -> Element:
     """An Adaptive Card 1.5 for a neutral card (or a one-block card for plain text)."""
     card = out if isinstance(out, Card) else Card(title="", blocks=(Section(out.text),), fallback=out.text)
+    msteams: Element = {"width": "Full"}
+    entities = mention_entities(card)
+    if entities:
+        msteams["entities"] = entities
     return {
         "type": "AdaptiveCard", "$schema": SCHEMA, "version": VERSION,
-        "body": body(card), "fallbackText": fallback_text(card), "msteams": {"width": "Full"},
+        "body": body(card), "fallbackText": fallback_text(card), "msteams": msteams,
     }
+
+
+def mention_entities(card: Card) -> list[Element]:
+    """Teams mention entities for the card's `Mentions` (a user by id, a tag with `type: tag`)."""
+    out: list[Element] = []
+    for block in card.blocks:
+        if isinstance(block, Mentions):
+            for m in block.who:
+                mentioned: Element = {"id": m.id, "name": m.name or m.id}
+                if m.group:
+                    mentioned["type"] = "tag"
+                out.append({"type": "mention", "text": f"<at>{m.name or m.id}</at>", "mentioned": mentioned})
+    return out
 
 
 def fallback_text(out: Outbound) -> str:

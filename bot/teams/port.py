@@ -12,6 +12,7 @@ import asyncio
 import logging
 from collections import OrderedDict
 from typing import Any
+from urllib.parse import quote, urlencode
 
 from botbuilder.core import BotAdapter, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, Attachment, ConversationReference
@@ -27,6 +28,18 @@ log = logging.getLogger(__name__)
 CARD_CHANNELS = frozenset({"msteams", "emulator", "webchat", "directline", "test"})
 MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
 REMEMBERED_CARDS = 1000
+DEEP_LINK = "https://teams.microsoft.com/l/message/"
+
+
+def deep_link(conversation: Conversation, message_id: str, tenant_id: str | None = None) -> str | None:
+    """A Teams link to a message in a channel or group chat (a personal chat with the bot has none others can open)."""
+    if conversation.kind == "dm" or not message_id:
+        return None
+    query = {"tenantId": tenant_id} if tenant_id else {}
+    if conversation.thread and conversation.thread != message_id:
+        query["parentMessageId"] = conversation.thread
+    tail = f"?{urlencode(query)}" if query else ""
+    return f"{DEEP_LINK}{quote(conversation.id, safe='')}/{quote(message_id, safe='')}{tail}"
 
 
 def to_activity(out: Outbound, channel_id: str | None = "msteams") -> Activity:
@@ -68,8 +81,15 @@ class TeamsPort:
             log.warning("no stored teams conversation", extra={"conversation": conversation.id})
             return False
         reference = ConversationReference().deserialize(stored.reference)
+        if conversation.thread and conversation.kind == "channel":  # a reply in a channel thread
+            reference.conversation.id = f"{conversation.id}{THREAD}{conversation.thread}"
         await self.adapter.continue_conversation(reference, logic, self.app_id)
         return True
+
+    async def permalink(self, conversation: Conversation, message_id: str) -> str | None:
+        stored = await asyncio.to_thread(self.store.get, conversation.id)
+        tenant = ((stored.reference.get("conversation") or {}).get("tenantId") if stored else None)
+        return deep_link(conversation, message_id, tenant if isinstance(tenant, str) else None)
 
     async def reply(self, to: Inbound, out: Outbound) -> MessageRef | None:
         return await self.post(to.conversation, out)
@@ -131,6 +151,9 @@ class TurnPort:
 
     async def post(self, conversation: Conversation, out: Outbound) -> MessageRef | None:
         return await self.base.post(conversation, out)
+
+    async def permalink(self, conversation: Conversation, message_id: str) -> str | None:
+        return await self.base.permalink(conversation, message_id)
 
     async def update(self, ref: MessageRef, out: Outbound) -> None:
         if ref.conversation.id != self.ctx.activity.conversation.id.partition(THREAD)[0]:

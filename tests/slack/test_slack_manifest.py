@@ -12,10 +12,11 @@ MANIFEST = Path(__file__).resolve().parents[2] / "deploy" / "slack" / "manifest.
 def test_manifest_subscribes_to_the_handled_events_with_the_needed_scopes() -> None:
     manifest = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
     settings, features = manifest["settings"], manifest["features"]
-    assert set(settings["event_subscriptions"]["bot_events"]) == {"app_mention", "message.im", "app_home_opened"}
+    assert set(settings["event_subscriptions"]["bot_events"]) == {
+        "app_mention", "message.im", "message.channels", "message.groups", "app_home_opened"}
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"app_mentions:read", "chat:write", "commands", "im:history", "channels:history",
-            "usergroups:read", "files:write"} <= scopes
+            "usergroups:read", "files:write", "users:read"} <= scopes
     [command] = features["slash_commands"]
     assert command["command"] == "/cx"
     urls = {settings["event_subscriptions"]["request_url"], settings["interactivity"]["request_url"], command["url"]}

@@ -1,0 +1,73 @@
+"""Verified entries past their review date are flagged to the collection's owners, once (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from expert_kit import EXPERTS_SLACK, OWNER, OWNER_GROUP, QUESTION, REPLY, expert_knowledge
+
+from bot.app import Services, build_services
+from bot.core.model import Card, Mentions, card_text
+from bot.expert import entries
+from bot.expert.models import VerifiedEntry
+from bot.expert.store import ExpertStore
+from testkit.ports import RecordingPort
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def services(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Services]:
+    db = request.getfixturevalue("pg_url") if request.param == "postgresql" else f"sqlite:///{tmp_path / 'r.db'}"
+    s = build_services(expert_knowledge(tmp_path, DATABASE_URL=db))
+    yield s
+    s.close()
+
+
+def saved_entry(services: Services, days_ago: int, review_days: int = 30) -> VerifiedEntry:
+    saved = datetime.now(UTC) - timedelta(days=days_ago)
+    entry = VerifiedEntry(reply_id=None, platform="slack", collection="playbooks", path="pending:1", question=QUESTION,
+                          author="Ana Example", saved_at=saved, review_at=saved + timedelta(days=review_days))
+    store = ExpertStore(services.db)
+    assert store.add_verified(entry) is not None
+    folder = services.settings.knowledge_dir / "playbooks"
+    path = entries.write(folder, entry.id, QUESTION, REPLY, "Ana Example", saved.date(), entry.review_at.date())
+    store.set_path(entry.id, path.relative_to(services.settings.knowledge_dir.resolve()).as_posix())
+    return entry
+
+
+async def review(services: Services) -> None:
+    [ticker] = [t for t in services.scheduler.tickers if t.name == "expert-review"]
+    await ticker.job()
+
+
+async def test_an_entry_past_its_review_date_is_flagged_to_its_owners_once(services: Services) -> None:
+    port = RecordingPort()
+    services.ports["slack"] = port
+    saved_entry(services, days_ago=40)
+    saved_entry(services, days_ago=5)  # not due yet
+
+    await review(services)
+    await review(services)  # every replica runs the ticker: still one flag
+
+    [(verb, where, card)] = port.sent
+    assert verb == "post" and where.id == EXPERTS_SLACK and isinstance(card, Card)
+    [tags] = [b for b in card.blocks if isinstance(b, Mentions)]
+    assert {m.id for m in tags.who} == {OWNER, OWNER_GROUP}
+    assert QUESTION in card_text(card) and "Ana Example" in card_text(card)
+
+
+async def test_a_review_date_moved_in_the_file_is_respected(services: Services) -> None:
+    port = RecordingPort()
+    services.ports["slack"] = port
+    entry = saved_entry(services, days_ago=40)
+    file = services.settings.knowledge_dir / ExpertStore(services.db).verified()[0].path
+    later = (datetime.now(UTC) + timedelta(days=60)).date()
+    file.write_text(file.read_text(encoding="utf-8").replace(f"review: {entry.review_at.date()}", f"review: {later}"),
+                    encoding="utf-8")
+
+    await review(services)
+
+    assert port.sent == []
+    assert ExpertStore(services.db).verified()[0].review_at.date() == later
