@@ -15,6 +15,7 @@ from bot.dashboard import feature as dashboard
 from bot.db.engine import Database
 from bot.digest import feature as digest
 from bot.expert import feature as expert
+from bot.gaps import feature as gaps
 from bot.knowledge import Knowledge
 from bot.ops.inflight import Inflight
 from bot.pulse import feature as pulse
@@ -27,6 +28,7 @@ from bot.trust import feature as trust
 if TYPE_CHECKING:
     from bot.ask.feature import AskFeature
     from bot.digest.feature import DigestFeature
+    from bot.gaps.feature import GapsFeature
     from bot.pulse.service import PulseService
     from bot.sources.feature import SourcesFeature
 
@@ -41,6 +43,7 @@ class Features:
     pulse: PulseService
     digest: DigestFeature
     sources: SourcesFeature
+    gaps: GapsFeature
 
 
 @dataclass
@@ -88,6 +91,7 @@ def build_services(settings: Settings) -> Services:
         pulse=pulse.register(services),
         digest=digest.register(services),
         sources=sources.register(services),
+        gaps=gaps.register(services),
     )
     trust.register(services)
     dashboard.register(services)

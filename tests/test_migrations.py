@@ -54,7 +54,8 @@ def test_making_a_database_touches_no_table_until_start_up_migrates(settings_on:
         assert tables(db.url) == set()
         db.migrate()
         assert {"asked_questions", "ask_shareable_answers", "seen_events", "teams_conversations",
-                "pulses", "digest_subscriptions", "expert_escalations", "expert_replies", "expert_verified"} <= tables(db.url)
+                "pulses", "digest_subscriptions", "expert_escalations", "expert_replies", "expert_verified",
+                "gap_marks", "gap_mark_questions", "gap_vectors"} <= tables(db.url)
         assert "slack_private_answers" not in tables(db.url)
     finally:
         db.dispose()

@@ -1,0 +1,1 @@
+"""Knowledge gaps: the unanswered and thumbs-down questions, grouped by meaning, for the dashboard."""
