@@ -22,13 +22,20 @@ class Connector:
     authorizations: list[str] = field(default_factory=list)  # each call's Authorization header ("" if none)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1000))
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    answered: list[str] = field(default_factory=list)  # the activity id given back for each call
+
+    def id_of(self, activity: dict[str, Any]) -> str:
+        """The id the connector gave a recorded activity (a post's message id)."""
+        return self.answered[next(i for i, (_m, _p, b) in enumerate(self.calls) if b is activity)]
 
     async def handle(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.calls.append((request.method, request.path, body))
         self.authorizations.append(request.headers.get("Authorization", ""))
         self.arrived.set()
-        return web.json_response({"id": body.get("id") or f"msg-{next(self.ids)}"}, status=201)
+        given = body.get("id") or f"msg-{next(self.ids)}"
+        self.answered.append(given)
+        return web.json_response({"id": given}, status=201)
 
     def messages(self) -> list[dict[str, Any]]:
         """Message activities sent (posts and replies, not typing, not updates), oldest first."""

@@ -1,10 +1,11 @@
-"""What the expert feature says, in the neutral model."""
+"""What the expert feature says, in the neutral model and in the reader's language (`t`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from bot.core.model import Actions, Block, Button, Card, Context, Mention, Mentions, Section, Text, User
+from bot.i18n import N_, Translator
 
 ASK = "expert:ask"
 SAVE = "expert:save"
@@ -22,75 +23,92 @@ def quote(text: str) -> str:
     return "\n".join(f"> {line}" for line in text.splitlines() if line.strip()) or "> …"
 
 
-def ask_button(qid: str, message_id: str | None) -> Button:
-    return Button("Ask an expert", ASK, f"{qid}|{message_id or ''}")
+def ask_button(t: Translator, qid: str, message_id: str | None) -> Button:
+    return Button(t.gettext("Ask an expert"), ASK, f"{qid}|{message_id or ''}")
 
 
-def expert_post(question: str, asker: User, link: str | None, closest: list[Closest], collection: str,
-                owners: tuple[Mention, ...]) -> Card:
+def expert_post(t: Translator, question: str, asker: User, link: str | None, closest: list[Closest],
+                collection: str, owners: tuple[Mention, ...]) -> Card:
     """The question as posted in the expert channel: question, asker and link, closest sources, owners tagged."""
-    where = f"in [this conversation]({link})" if link else "in a private conversation with cxbot"
-    blocks: list[Block] = [Section(quote(question)), Context(f"asked {where}", by=asker)]
+    if link:
+        where = t.gettext("asked [in this conversation]({link})").format(link=link)
+    else:
+        where = t.gettext("asked in a private conversation with cxbot")
+    blocks: list[Block] = [Section(quote(question)), Context(where, by=asker)]
     if closest:
         lines = "\n".join(f"[{n}] {c.title} — {c.where}" for n, c in enumerate(closest, 1))
-        blocks.append(Context(f"Closest sources in {collection}:\n{lines}"))
+        blocks.append(Context(t.gettext("Closest sources in {collection}:").format(collection=collection) + "\n" + lines))
     else:
-        blocks.append(Context(f"No source in {collection} came close."))
-    text = "can you answer this? Reply in this thread: the asker is notified."
-    blocks.append(Mentions(owners, text) if owners else Section(text[0].upper() + text[1:]))
-    return Card(title="Question for the experts", blocks=tuple(blocks),
-                fallback=f"Question for the experts of {collection}: {question}")
+        blocks.append(Context(t.gettext("No source in {collection} came close.").format(collection=collection)))
+    text = t.gettext("Can you answer this? Reply in this thread: the asker is notified.")
+    blocks.append(Mentions(owners, text) if owners else Section(text))
+    return Card(title=t.gettext("Question for the experts"), blocks=tuple(blocks),
+                fallback=t.gettext("Question for the experts of {collection}: {question}").format(
+                    collection=collection, question=question))
 
 
-def who(owners: tuple[Mention, ...]) -> str:
-    return ", ".join(m.plain() for m in owners) or "the owners"
+def who(t: Translator, owners: tuple[Mention, ...]) -> str:
+    return t.and_list([m.plain() for m in owners]) or t.gettext("the owners")
 
 
-def asked(collection: str, owners: tuple[Mention, ...]) -> Card:
+def asked(t: Translator, collection: str, owners: tuple[Mention, ...]) -> Card:
     """What the asker sees: who was asked."""
-    blocks: list[Block] = [Mentions(owners, f"— the experts for {collection} — have your question.")
-                           if owners else Section(f"The experts for {collection} have your question.")]
-    blocks.append(Context("Their answer will show up here."))
-    return Card(title="", blocks=tuple(blocks), fallback=f"Asked {who(owners)} ({collection}).")
+    text = t.gettext("The experts for {collection} have your question.").format(collection=collection)
+    blocks: list[Block] = [Mentions(owners, "— " + text) if owners else Section(text),
+                           Context(t.gettext("Their answer will show up here."))]
+    return Card(title="", blocks=tuple(blocks), fallback=t.gettext("Asked {who} ({collection}).").format(
+        who=who(t, owners), collection=collection))
 
 
-def already(collection: str, owners: tuple[Mention, ...]) -> Text:
-    return Text(f"This question was already passed to the experts for {collection} ({who(owners)}).")
+def already(t: Translator, collection: str, owners: tuple[Mention, ...]) -> Text:
+    return Text(t.gettext("This question was already passed to the experts for {collection} ({who}).").format(
+        collection=collection, who=who(t, owners)))
 
 
-def answered(asker: User, question: str, reply: str, author: str) -> Card:
+def answered(t: Translator, asker: User, question: str, reply: str, author: str) -> Card:
     """The notification in the asker's thread."""
+    author = author or t.gettext("an expert")
     return Card(title="", blocks=(
-        Mentions((Mention(asker.id, asker.name),), "an expert answered your question:"),
-        Section(quote(question)), Section(reply), Context(f"— {author or 'an expert'}"),
-    ), fallback=f"An expert answered your question: {reply}")
+        Mentions((Mention(asker.id, asker.name),), t.gettext("an expert answered your question:")),
+        Section(quote(question)), Section(reply), Context(f"— {author}"),
+    ), fallback=t.gettext("An expert answered your question: {reply}").format(reply=reply))
 
 
-def passed_on(reply_id: int) -> Card:
+def passed_on(t: Translator, reply_id: int) -> Card:
     """Under an expert's reply: it reached the asker, and it can become a verified answer."""
     return Card(title="", blocks=(
-        Context("Passed on to the asker. Owners and CX evangelists can keep this reply as a verified answer."),
-        Actions((Button("Save as answer", SAVE, str(reply_id), style="primary"),)),
-    ), fallback="Passed on to the asker.")
+        Context(t.gettext("Passed on to the asker. Owners and CX evangelists can keep this reply as a verified answer.")),
+        Actions((Button(t.gettext("Save as answer"), SAVE, str(reply_id), style="primary"),)),
+    ), fallback=t.gettext("Passed on to the asker."))
 
 
-def saved(collection: str, file: str, review: str) -> Text:
-    return Text(f"Saved as a verified answer in {collection} ({file}). It answers from now on; review due {review}.")
+def saved(t: Translator, collection: str, file: str, review: str) -> Text:
+    return Text(t.gettext(
+        "Saved as a verified answer in {collection} ({file}). It answers from now on; review due {review}."
+    ).format(collection=collection, file=file, review=review))
 
 
-def due(question: str, author: str, on: str, review: str, owners: tuple[Mention, ...], file: str) -> Card:
+def verified_by(t: Translator, by: str, on: str, n: int) -> Context:
+    if on:
+        return Context(t.gettext("✅ Verified by {name} on {date} [{n}]").format(name=by, date=on, n=n))
+    return Context(t.gettext("✅ Verified by {name} [{n}]").format(name=by, n=n))
+
+
+def due(t: Translator, question: str, author: str, on: str, review: str, owners: tuple[Mention, ...],
+        file: str) -> Card:
     """The review flag posted to a collection's experts."""
-    return Card(title="Verified answer due for review", blocks=(
+    return Card(title=t.gettext("Verified answer due for review"), blocks=(
         Section(quote(question)),
-        Context(f"Verified by {author} on {on}; review date {review} ({file})."),
-        Mentions(owners, "please check it: edit the file (and its review date) or save a new answer."),
-    ), fallback=f"A verified answer is due for review: {question}")
+        Context(t.gettext("Verified by {name} on {date}; review date {review} ({file}).").format(
+            name=author, date=on, review=review, file=file)),
+        Mentions(owners, t.gettext("please check it: edit the file (and its review date) or save a new answer.")),
+    ), fallback=t.gettext("A verified answer is due for review: {question}").format(question=question))
 
 
-NOT_EXPERT = Text("Sorry, only the owners of this collection and CX evangelists can save answers.")
-GONE = Text("That question is no longer available, so it can't be passed to an expert. Please ask again.")
-NO_EXPERTS = Text("No expert channel is set up for this topic yet. Please ask your CX team directly.")
-UNREACHABLE = Text("I couldn't reach the expert channel just now. Please try again in a few minutes.")
-REPLY_GONE = Text("That reply is no longer available to save.")
-SAVED_ALREADY = Text("This reply is already saved as a verified answer.")
-NOT_SAVED = Text("I couldn't save that answer (the knowledge folder is not writable?). Nothing was stored.")
+NOT_EXPERT = N_("Sorry, only the owners of this collection and CX evangelists can save answers.")
+GONE = N_("That question is no longer available, so it can't be passed to an expert. Please ask again.")
+NO_EXPERTS = N_("No expert channel is set up for this topic yet. Please ask your CX team directly.")
+UNREACHABLE = N_("I couldn't reach the expert channel just now. Please try again in a few minutes.")
+REPLY_GONE = N_("That reply is no longer available to save.")
+SAVED_ALREADY = N_("This reply is already saved as a verified answer.")
+NOT_SAVED = N_("I couldn't save that answer (the knowledge folder is not writable?). Nothing was stored.")

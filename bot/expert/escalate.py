@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from bot.ask.cards import file_name
 from bot.ask.store import QuestionLog
-from bot.core.model import Conversation, Inbound, InboundKind, Outbound, User
+from bot.core.model import Conversation, Inbound, InboundKind, Outbound, Text, User
 from bot.core.port import ChatPort, Permalinks
 from bot.core.router import Dispatch, Turn
 from bot.expert import cards
@@ -18,6 +18,7 @@ from bot.expert.cards import Closest
 from bot.expert.config import Experts
 from bot.expert.models import Escalation
 from bot.expert.store import Asked, ExpertStore
+from bot.i18n import Translator, translator
 from bot.trust.audience import allowed_for
 
 if TYPE_CHECKING:
@@ -36,6 +37,11 @@ class Escalations:
         self.store = store
         self.experts = experts
         self.questions = QuestionLog(services.db)
+
+    @property
+    def t(self) -> Translator:
+        """The deployment's language (`CXBOT_LANGUAGE`): what the expert channels read."""
+        return translator(self.services.router.language)
 
     def port(self, platform: str, given: ChatPort) -> ChatPort:
         """The platform's own port (posts anywhere), else the turn's."""
@@ -63,36 +69,37 @@ class Escalations:
 
     async def ask(self, turn: Turn) -> None:
         """Pass a question to the experts of the collection that came closest (once per question)."""
-        inbound = turn.inbound
+        inbound, t = turn.inbound, turn.t
         qid, _, message_id = turn.args.partition("|")
         row = await asyncio.to_thread(self.questions.get, qid)
         if row is None:
-            await turn.reply(cards.GONE)
+            await turn.reply(Text(t.gettext(cards.GONE)))
             return
         experts, closest = await asyncio.to_thread(self.closest, row.question, inbound)
         platform = inbound.conversation.platform
         channel = experts.channel(platform) if experts else None
         if experts is None or channel is None:
-            await turn.reply(cards.NO_EXPERTS)
+            await turn.reply(Text(t.gettext(cards.NO_EXPERTS)))
             return
         owners = experts.tags(platform)
-        asked = Asked(qid, row.question, inbound.user, inbound.conversation, inbound.private, message_id or None)
+        asked = Asked(qid, row.question, inbound.user, inbound.conversation, inbound.private, message_id or None,
+                      turn.language)
         esc = await asyncio.to_thread(self.store.claim, asked, experts.collection, channel, datetime.now(UTC))
         if esc is None:
-            await turn.reply(cards.already(experts.collection, owners))
+            await turn.reply(cards.already(t, experts.collection, owners))
             return
         port = self.port(platform, turn.port)
         link = None
         if message_id and isinstance(port, Permalinks):
             link = await port.permalink(inbound.conversation, message_id)
-        card = cards.expert_post(row.question, inbound.user, link, closest, experts.collection, owners)
+        card = cards.expert_post(self.t, row.question, inbound.user, link, closest, experts.collection, owners)
         ref = None
         try:
             ref = await port.post(Conversation(platform, channel, "channel"), card)
         except Exception as exc:
             log.warning("expert channel unreachable", extra={"error": type(exc).__name__})
         await asyncio.to_thread(self.store.posted, esc.id, ref.id if ref else None)
-        await turn.reply(cards.asked(experts.collection, owners) if ref else cards.UNREACHABLE)
+        await turn.reply(cards.asked(t, experts.collection, owners) if ref else Text(t.gettext(cards.UNREACHABLE)))
 
     async def middleware(self, inbound: Inbound, port: ChatPort, call_next: Dispatch) -> None:
         """A message in an escalation's thread is an expert answering: it goes to the asker, not to `ask`."""
@@ -114,9 +121,10 @@ class Escalations:
             return  # delivered twice: handled the first time
         base = self.port(esc.platform, port)
         asker = User(esc.platform, esc.asker_id, esc.asker_name)  # type: ignore[arg-type]
-        await self.notify(base, esc, asker, cards.answered(asker, esc.question, text, inbound.user.name))
+        told = cards.answered(translator(esc.language), asker, esc.question, text, inbound.user.name)
+        await self.notify(base, esc, asker, told)
         thread = Conversation(esc.platform, esc.expert_channel, "channel", esc.expert_thread)  # type: ignore[arg-type]
-        await base.post(thread, cards.passed_on(reply.id))
+        await base.post(thread, cards.passed_on(self.t, reply.id))
 
     async def notify(self, port: ChatPort, esc: Escalation, asker: User, out: Outbound) -> None:
         """Tell the asker where they asked: in their thread, or privately where they asked privately."""

@@ -1,4 +1,4 @@
-"""The expert feature's tables (migration expert_0001)."""
+"""The expert feature's tables (migrations expert_0001, expert_0002)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ class Escalation(Base):
     status: Mapped[str] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)  # expert_0002: the asker's
 
 
 class ExpertReply(Base):

@@ -29,6 +29,7 @@ class Asked:
     where: Conversation
     private: bool
     message_id: str | None
+    language: str | None = None
 
 
 class ExpertStore:
@@ -48,7 +49,7 @@ class ExpertStore:
             question_id=asked.question_id, platform=where.platform, collection=collection, question=asked.question,
             asker_id=asked.asker.id, asker_name=asked.asker.name, conversation=where.id, kind=where.kind,
             thread=where.thread, team=where.team, private=asked.private, message_id=asked.message_id,
-            expert_channel=channel, status=POSTING, created_at=now,
+            expert_channel=channel, status=POSTING, created_at=now, language=asked.language,
         )
         if not self._insert(Escalation, **values):
             with self.db.session() as s, s.begin():  # a failed post may be tried again

@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 
 from bot.ask.answer import Answer
 from bot.ask.cards import Extras
-from bot.core.model import Button, Context, Conversation, Inbound, User
+from bot.core.model import Button, Context, Conversation, Inbound, Text, User
 from bot.core.router import Turn
 from bot.expert import cards, entries
 from bot.expert.config import DEFAULT_REVIEW_DAYS, Experts
 from bot.expert.models import Escalation, ExpertReply, VerifiedEntry
 from bot.expert.store import ExpertStore
+from bot.i18n import Translator, translator
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -35,7 +36,7 @@ def is_evangelist(evangelists: frozenset[str], user: User) -> bool:
     return user.id in evangelists or any(g in evangelists for g in user.groups)
 
 
-def verified_note(knowledge_dir: Path, answer: Answer) -> list[Context]:
+def verified_note(knowledge_dir: Path, answer: Answer, t: Translator | None = None) -> list[Context]:
     """"Verified by …" for each cited source that is a verified entry (only those files are read)."""
     root = knowledge_dir.resolve()
     notes: list[Context] = []
@@ -45,8 +46,8 @@ def verified_note(knowledge_dir: Path, answer: Answer) -> list[Context]:
         file = (root / source.path).resolve()
         meta = entries.read(file) if file.is_relative_to(root) else None
         if meta is not None:
-            on = f" on {meta.on.isoformat()}" if meta.on else ""
-            notes.append(Context(f"✅ Verified by {meta.by}{on} [{n}]"))
+            t = t or translator()
+            notes.append(cards.verified_by(t, meta.by, t.date(meta.on) if meta.on else "", n))
     return notes
 
 
@@ -64,24 +65,26 @@ class Verification:
 
     def extras(self, answer: Answer, qid: str, inbound: Inbound | None) -> Extras:
         """On every answer card: "Verified by …" notes, and "Ask an expert" where experts are set up."""
-        notes = verified_note(self.root, answer) if answer.answered else []
+        router = self.services.router
+        t = translator(router.language_for(inbound) if inbound is not None else router.language)
+        notes = verified_note(self.root, answer, t) if answer.answered else []
         buttons: tuple[Button, ...] = ()
         if inbound is not None and inbound.conversation.platform in self.platforms:
-            buttons = (cards.ask_button(qid, inbound.message_id),)
+            buttons = (cards.ask_button(t, qid, inbound.message_id),)
         return Extras(tuple(notes), buttons)
 
     async def save(self, turn: Turn) -> None:
         """Keep an expert's reply as a verified answer (the collection's owners and CX evangelists only)."""
         got = await asyncio.to_thread(self.store.reply, int(turn.args)) if turn.args.isdigit() else None
         if got is None:
-            await turn.reply(cards.REPLY_GONE)
+            await turn.reply(Text(turn.t.gettext(cards.REPLY_GONE)))
             return
         reply, esc = got
         experts = self.experts.get(esc.collection)
         user = turn.inbound.user
         if not (is_evangelist(self.services.settings.evangelist_ids, user) or (experts and experts.owns(user))):
             log.info("save as answer refused", extra={"collection": esc.collection})
-            await turn.reply(cards.NOT_EXPERT)
+            await turn.reply(Text(turn.t.gettext(cards.NOT_EXPERT)))
             return
         now = self.services.clock.now()
         days = experts.review_days if experts else DEFAULT_REVIEW_DAYS
@@ -90,7 +93,7 @@ class Verification:
                               author=reply.author_name or reply.author_id, saved_at=now,
                               review_at=now + timedelta(days=days))
         if await asyncio.to_thread(self.store.add_verified, entry) is None:
-            await turn.reply(cards.SAVED_ALREADY)
+            await turn.reply(Text(turn.t.gettext(cards.SAVED_ALREADY)))
             return
         folder = experts.folder if experts and experts.folder else self.root
         try:
@@ -98,9 +101,9 @@ class Verification:
         except Exception:
             log.exception("verified answer not saved")
             await asyncio.to_thread(self.store.drop_verified, entry.id)
-            await turn.reply(cards.NOT_SAVED)
+            await turn.reply(Text(turn.t.gettext(cards.NOT_SAVED)))
             return
-        await turn.reply(cards.saved(esc.collection, shown, entry.review_at.date().isoformat()))
+        await turn.reply(cards.saved(turn.t, esc.collection, shown, turn.t.date(entry.review_at)))
 
     def write_and_index(self, entry: VerifiedEntry, reply: ExpertReply, esc: Escalation, folder: Path) -> str:
         """Write the document and index that one file (not the whole knowledge folder)."""
@@ -142,8 +145,9 @@ class Verification:
             log.warning("review flag has nowhere to go", extra={"collection": entry.collection})
             await asyncio.to_thread(self.store.release, entry.id, self.owner, retry_at=datetime.now(UTC) + RETRY)
             return 0
-        card = cards.due(entry.question, meta.by, (meta.on or entry.saved_at.date()).isoformat(),
-                         (meta.review or entry.review_at.date()).isoformat(), experts.tags(platform), entry.path)
+        t = translator(self.services.router.language)
+        card = cards.due(t, entry.question, meta.by, t.date(meta.on or entry.saved_at.date()),
+                         t.date(meta.review or entry.review_at.date()), experts.tags(platform), entry.path)
         try:
             await port.post(Conversation(platform, channel, "channel"), card)  # type: ignore[arg-type]
         except Exception as exc:
