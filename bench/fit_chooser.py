@@ -22,7 +22,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-SETS = {"train": ROOT / "bench" / "eval" / "train_questions.jsonl", "dev": SHARED / "eval" / "dev_questions.jsonl"}
+SETS = {"train": ROOT / "bench" / "eval" / "train_questions.jsonl", "dev": SHARED / "eval" / "dev_questions.jsonl",
+        "own": ROOT / "bench" / "eval" / "own_questions.jsonl"}  # own: reported only, never fitted on
 
 
 def scorer() -> Any:
@@ -51,7 +52,7 @@ def collect(path: Path) -> list[tuple[str, np.ndarray, np.ndarray]]:
         if not q["key_facts"]:
             continue
         passages = service.retriever.search(q["question"])
-        docs = rank_documents(passages)[:3]
+        docs = service.rank(q["question"], rank_documents(passages))[: service.policy.max_sources]
         scored = service.units_scored(q["question"], docs, wants(q["question"]))
         if not scored.ranked:
             continue

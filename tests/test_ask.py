@@ -72,3 +72,15 @@ def test_the_retriever_hands_out_the_chunks_next_to_a_passage(sample_index: Sett
 def test_a_heading_line_is_not_glued_to_the_sentence_under_it() -> None:
     assert sentences("First response\nAcknowledge every complaint within four hours. Name the owner.") == [
         "First response", "Acknowledge every complaint within four hours.", "Name the owner."]
+
+
+def test_ask_json_gives_a_link_where_the_document_has_one() -> None:
+    from bot.ask.answer import Answer, Source
+
+    answer = Answer("q", "text", True, [
+        Source("web/handbook.md", "Handbook", "Refunds", 0.91, "https://intranet.example/handbook#refunds"),
+        Source("playbooks/a.md", "A", "", 0.8),
+    ])
+    first, second = answer.as_json()["sources"]  # type: ignore[misc]
+    assert first["url"] == "https://intranet.example/handbook#refunds"
+    assert "url" not in second and set(second) == {"path", "title", "section", "score"}

@@ -26,11 +26,16 @@ class Answer:
         return {
             "answer": self.text,
             "answered": self.answered,
-            "sources": [
-                {"path": s.path, "title": s.title, "section": s.section, "score": round(s.score, 4)}
-                for s in self.sources
-            ],
+            "sources": [_source_json(s) for s in self.sources],
         }
+
+
+def _source_json(s: Source) -> dict[str, object]:
+    """A source as `ask --json` prints it; `url` only where the document has one (a synced page)."""
+    out: dict[str, object] = {"path": s.path, "title": s.title, "section": s.section, "score": round(s.score, 4)}
+    if s.url:
+        out["url"] = s.url
+    return out
 
 
 class NoAnswer(Exception):

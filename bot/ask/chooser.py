@@ -164,7 +164,13 @@ def score(
         c.x[1] = c.x[0] - best_sem if c.x[0] else -0.1
         c.score = float(w @ c.x + bias)
     cands.sort(key=lambda c: -c.score)
-    return Scored(cands, {d.cite: d for d in docs}, qweights)
+    seen: set[str] = set()
+    ranked = []
+    for c in cands:  # the same sentence twice in a document (a lead repeated, say) is one candidate
+        if c.unit.text not in seen:
+            seen.add(c.unit.text)
+            ranked.append(c)
+    return Scored(ranked, {d.cite: d for d in docs}, qweights)
 
 
 def _type_ok(want: Wants, u: Unit, all_units: list[Unit]) -> float:
