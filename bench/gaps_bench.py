@@ -1,6 +1,6 @@
 """Grouping 500 synthetic knowledge-gap questions (issue 18 bar: < 2 s), and how well the groups match.
 
-    nice -n -15 python bench/gaps_bench.py [--n 500] [--runs 5] [--data DIR] [--sweep]
+    PYTHONPATH=. nice -n -15 .venv/bin/python bench/gaps_bench.py [--n 500] [--runs 5] [--data DIR] [--sweep]
 
 The questions are paraphrases of 40 CX topics in English and German (`testkit.gapsdata`), logged as
 unanswered over 8 weeks in a fresh SQLite database. Timed: `GapsService.groups` for the page's 8-week

@@ -2,12 +2,20 @@
 
 Each topic has a few English and German wordings of one ask; a question is one wording in one of several
 everyday frames ("quick question: ...", "... thanks!"), sometimes in lower case. The topic index is the
-true group, so a grouping can be scored against it (bench/gaps_bench.py).
+true group, so a grouping can be scored against it (bench/gaps_bench.py). `log_question` logs one as
+the ask feature does (the user only hashed).
 """
 
 from __future__ import annotations
 
 import random
+import uuid
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from bot.ask.store import AskedQuestion
+from bot.db.engine import Database
 
 TOPICS: list[tuple[list[str], list[str]]] = [
     (["how long do customers have to ask for a refund", "what is the deadline for refund requests",
@@ -152,3 +160,14 @@ def questions(n: int = 500, seed: int = 7) -> list[tuple[str, int, str]]:
             text = text[0].upper() + text[1:]
         out.append((text, topic, lang))
     return out
+
+
+def log_question(db: Database, text: str, at: datetime, *, answered: bool = False, feedback: int | None = None,
+                 user_hash: str = "5f0c-user-hash", conversation: str = "slack:C0GAPS") -> str:
+    qid = uuid.uuid4().hex
+    with db.engine.begin() as conn:
+        conn.execute(sa.insert(AskedQuestion), {
+            "id": qid, "asked_at": at, "platform": "slack", "conversation": conversation, "user_hash": user_hash,
+            "question": text, "answered": answered, "top_source": None, "feedback": feedback,
+        })
+    return qid

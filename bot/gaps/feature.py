@@ -10,6 +10,7 @@ import asyncio
 import logging
 from typing import TYPE_CHECKING
 
+from bot.gaps.escalations import ExpertEscalations
 from bot.gaps.model import Source
 from bot.gaps.service import GapsService
 
@@ -51,6 +52,7 @@ def make_service(db: Database, k: Knowledge) -> GapsService:
 
     return GapsService(
         db, lambda: k.embedder,
+        escalations=ExpertEscalations(db),
         sources=lambda q: closest_sources(k, q),
         index_version=lambda: k.store.version(),
         answered=answered,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -9,11 +10,16 @@ from typing import Protocol
 NOT_ESCALATED = "not escalated"
 
 
+def token(question_id: str) -> str:
+    """A question's handle on the page: the group holding it is the one "Addressed" marks."""
+    return hashlib.sha256(f"gaps:{question_id}".encode()).hexdigest()[:20]
+
+
 class Escalations(Protocol):
     """The escalation state of logged questions (the escalation feature provides it)."""
 
     def states(self, question_ids: list[str]) -> dict[str, str]:
-        """State per question id; ids never escalated may be left out."""
+        """Status per question id (`bot.expert.models`: posting, open, answered, failed); others left out."""
         ...
 
 
@@ -44,7 +50,7 @@ class Addressed:
 
 @dataclass
 class Group:
-    key: str  # the id of its most typical question: what "Addressed" posts
+    key: str  # `token` of its most typical question: what "Addressed" posts (no id shown on the page)
     question_ids: list[str]
     count: int
     unanswered: int
@@ -53,6 +59,7 @@ class Group:
     examples: list[str]  # distinct wordings, the most typical first
     sources: list[Source] = field(default_factory=list)
     escalation: str = NOT_ESCALATED
+    escalated: int = 0  # questions of the group put to experts
     addressed: Addressed | None = None
 
     @property

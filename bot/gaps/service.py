@@ -21,8 +21,9 @@ from bot.db.engine import Database
 from bot.embed.base import Embedder
 from bot.embed.cache import text_hash
 from bot.gaps.cluster import central, cluster
+from bot.gaps.escalations import group_state
 from bot.gaps.marks import addressed_of, recheck_marks
-from bot.gaps.model import NOT_ESCALATED, Escalations, Group, Source
+from bot.gaps.model import NOT_ESCALATED, Escalations, Group, Source, token
 from bot.gaps.store import GapStore
 from bot.schedule.clock import utc
 
@@ -119,7 +120,7 @@ class GapsService:
                 if 0 <= age < span:
                     per_week[span - 1 - age] += 1
             out.append(Group(
-                key=members[0].rows[0].id, question_ids=[r.id for r in rows], count=len(rows),
+                key=token(members[0].rows[0].id), question_ids=[r.id for r in rows], count=len(rows),
                 unanswered=sum(not r.answered for r in rows), thumbs_down=sum(r.feedback == -1 for r in rows),
                 weeks=list(zip(starts, per_week, strict=True)), examples=[u.text for u in members[:EXAMPLES]],
             ))
@@ -133,7 +134,8 @@ class GapsService:
         states = self.escalations.states([q for g in groups for q in g.question_ids]) if self.escalations else {}
         for g in groups:
             g.sources = self.sources(g.central)
-            g.escalation = next((states[q] for q in g.question_ids if q in states), NOT_ESCALATED)
+            label, g.escalated = group_state(states, g.question_ids)
+            g.escalation = label or NOT_ESCALATED
             g.addressed = addressed_of(g, marks)
 
     def sources(self, question: str) -> list[Source]:
@@ -152,9 +154,9 @@ class GapsService:
         return hit
 
     def mark(self, key: str, weeks: int, now: datetime) -> int | None:
-        """Mark the group that now holds question `key` addressed; None if no group holds it."""
+        """Mark the group that now holds the question `key` stands for; None if no group holds it."""
         for g in self.groups(weeks, now, details=False):
-            if key in g.question_ids:
+            if any(token(q) == key for q in g.question_ids):
                 return self.store.mark(g.question_ids, self.index_version(), now)
         return None
 

@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from gapskit import log_question
 from testenv import ROOT
 
 from bot.ask.store import QuestionLog
@@ -18,6 +17,7 @@ from bot.gaps.feature import make_service
 from bot.gaps.store import GapStore
 from bot.knowledge import Knowledge
 from bot.settings import Settings
+from testkit.gapsdata import log_question
 
 QUESTIONS = ["When do loyalty points expire?", "how long are loyalty points valid"]
 LOYALTY = """# Loyalty programme

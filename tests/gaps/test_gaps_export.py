@@ -6,14 +6,13 @@ import csv
 import io
 from datetime import UTC, datetime, timedelta
 
-from gapskit import log_question
-
 from bot.db.engine import Database
 from bot.embed.base import make_embedder
 from bot.gaps.export import HEADER, to_csv
 from bot.gaps.model import Group, Source
 from bot.gaps.service import GapsService
 from bot.settings import Settings
+from testkit.gapsdata import log_question
 
 
 def test_the_csv_has_the_groups_and_no_user_or_question_ids(settings: Settings) -> None:

@@ -7,13 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pytest
-from gapskit import log_question
 
 from bot.db.engine import Database
 from bot.embed.base import Embedder, Vectors, make_embedder
 from bot.gaps.model import NOT_ESCALATED
 from bot.gaps.service import GapsService
 from bot.settings import Settings
+from testkit.gapsdata import log_question
 
 NOW = datetime(2026, 11, 30, 12, tzinfo=UTC)
 
