@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from bot.ask import feature as ask
 from bot.core.digest import DigestSection
 from bot.core.home import HomeSection
+from bot.core.listen import Listening, NotListening
 from bot.core.port import ChatPort
 from bot.core.router import Router
 from bot.dashboard import feature as dashboard
@@ -56,6 +57,8 @@ class Services:
     - `home_sections`: what features show on a person's home view (`bot.core.home`).
     - `digest_sections`: what features add to a channel's weekly digest (`bot.core.digest`).
     - `inflight`: the inbound events being handled, so shutdown can wait for them (`bot.ops.inflight`).
+    - `listening`: which unaddressed messages are answered, and suggested prompts (`bot.core.listen`);
+      the ask feature sets it.
     """
 
     settings: Settings
@@ -68,6 +71,7 @@ class Services:
     home_sections: list[HomeSection] = field(default_factory=list)
     digest_sections: list[DigestSection] = field(default_factory=list)
     inflight: Inflight = field(default_factory=Inflight)
+    listening: Listening = field(default_factory=NotListening)
     features: Features = field(init=False)
 
     def close(self) -> None:

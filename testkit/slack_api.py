@@ -1,7 +1,8 @@
 """A fake Slack Web API on loopback that records every call (tests, benches, local runs).
 
 Point the bot at it with `SLACK_API_URL=http://127.0.0.1:PORT/api/`. It answers the methods cxbot
-uses, keeps posted thread replies so `conversations.replies` sees them, and answers 429 with
+uses, keeps posted thread replies so `conversations.replies` sees them, keeps the reactions on each
+message (`reactions`), and answers 429 with
 `Retry-After` on demand (`rate_limit`). Run alone: `python -m testkit.slack_api --port 8099`.
 """
 
@@ -51,6 +52,7 @@ class FakeSlackAPI:
         self._limits: dict[str, list[int]] = {}
         self.errors: dict[str, str] = {}
         self._ts = itertools.count(1)
+        self.reactions: dict[tuple[str, str], set[str]] = {}  # (channel, ts) -> reaction names on it now
         self.socket_acks: list[Args] = []
         self._sockets: list[web.WebSocketResponse] = []
         self._changed = asyncio.Event()
@@ -62,6 +64,9 @@ class FakeSlackAPI:
             "usergroups.list": self._usergroups, "users.info": self._user,
             "files.getUploadURLExternal": self._upload_url, "apps.connections.open": self._connections_open, "files.completeUploadExternal": self._complete,
             "chat.getPermalink": self._permalink,
+            "reactions.add": self._react, "reactions.remove": self._unreact,
+            "assistant.threads.setStatus": self._ok, "assistant.threads.setSuggestedPrompts": self._ok,
+            "assistant.threads.setTitle": self._ok,
         }
 
     # ------------------------------------------------------------------ control
@@ -218,6 +223,23 @@ class FakeSlackAPI:
         uid = str(args.get("user", ""))
         return {"ok": True, "user": {"id": uid, "name": uid.lower(), "real_name": f"User {uid}",
                                      "profile": {"display_name": uid.lower()}}}
+
+    async def _ok(self, _args: Args) -> Args:
+        return {"ok": True}
+
+    async def _react(self, args: Args) -> Args:
+        names = self.reactions.setdefault((str(args.get("channel")), str(args.get("timestamp"))), set())
+        if args.get("name") in names:
+            return {"ok": False, "error": "already_reacted"}
+        names.add(str(args.get("name")))
+        return {"ok": True}
+
+    async def _unreact(self, args: Args) -> Args:
+        names = self.reactions.get((str(args.get("channel")), str(args.get("timestamp"))), set())
+        if args.get("name") not in names:
+            return {"ok": False, "error": "no_reaction"}
+        names.discard(str(args.get("name")))
+        return {"ok": True}
 
     async def _connections_open(self, _args: Args) -> Args:
         return {"ok": True, "url": self.url.replace("http://", "ws://").replace("/api/", "/link")}

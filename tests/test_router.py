@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.core.model import Conversation, Inbound, InboundKind, Text, User
 from bot.core.port import ChatPort
 from bot.core.router import Dispatch, Router, Turn
@@ -34,6 +36,17 @@ async def test_other_text_goes_to_the_fallback() -> None:
     router.fallback = ask
     await router.dispatch(msg("How do we handle escalations?"), port)
     assert seen == ["How do we handle escalations?"]
+
+
+async def test_an_unprompted_message_is_a_question_even_when_it_starts_with_a_command_word() -> None:
+    router, port, seen = Router(), RecordingPort(), []
+
+    async def ask(turn: Turn) -> None:
+        seen.append(turn.args)
+
+    router.fallback = ask
+    await router.dispatch(replace(msg("help with an angry customer: who owns the complaint?"), unprompted=True), port)
+    assert seen == ["help with an angry customer: who owns the complaint?"] and port.sent == []
 
 
 async def test_help_lists_every_command_with_its_docstring() -> None:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Literal
 
 from bot.ask.answer import Answer
+from bot.ask.auto import AutoCommand
 from bot.ask.cards import (
     FEEDBACK_DOWN,
     FEEDBACK_UP,
@@ -21,10 +22,14 @@ from bot.ask.cards import (
     feedback_thanks,
     shared_card,
 )
+from bot.ask.listening import AskListening
+from bot.ask.prompts import SuggestedPrompts
 from bot.ask.shareable import ShareableAnswers
 from bot.ask.store import QuestionLog
-from bot.core.model import Block, Button, Inbound, Text
+from bot.ask.threads import AnsweredThreads, AutoChannels
+from bot.core.model import Block, Button, Card, Conversation, Inbound, MessageRef, Outbound, Text
 from bot.core.observe import Observers
+from bot.core.port import ChatPort
 from bot.core.privacy import hash_user
 from bot.core.router import Turn
 from bot.i18n import N_
@@ -54,6 +59,8 @@ class AskFeature:
         self.services = services
         self.log = QuestionLog(services.db)
         self.shareable = ShareableAnswers(services.db)
+        self.threads = AnsweredThreads(services.db)  # where a reply without a mention is a follow-up
+        self.auto = AutoChannels(services.db)
         self.answered: Observers[Answered] = Observers()  # operations counts and times answers here
         self.extras: list[AnswerExtras] = []  # other features' notes and buttons on answer cards
 
@@ -74,6 +81,9 @@ class AskFeature:
     async def ask(self, turn: Turn) -> None:
         """Ask the knowledge base a question (or just write it)."""
         question = turn.args.strip()
+        inbound = turn.inbound
+        if inbound.unprompted:  # nobody asked the bot: an answer or silence, never an error or a refusal
+            turn = replace(turn, port=_Silent(turn.port))
         if not question:
             await turn.reply(Text(turn.t.gettext("What would you like to know? Write your question after `ask`.")))
             return
@@ -83,7 +93,6 @@ class AskFeature:
                 "That question is too long; please keep it under {n} characters."
             ).format(n=turn.t.number(settings.max_question_chars))))
             return
-        inbound = turn.inbound
         user_hash = hash_user(settings.hash_key.get_secret_value(), inbound.user.platform, inbound.user.id)
         if await asyncio.to_thread(over_rate_limit, self.services.db, settings, user_hash):
             await turn.reply(RATE_LIMITED)
@@ -112,8 +121,13 @@ class AskFeature:
         )
         if inbound.private:  # the asker may share it later: keep what they saw
             await asyncio.to_thread(self.shareable.save, qid, inbound.conversation, inbound.user.id, answer)
+        if inbound.unprompted and not answer.answered:
+            return
         extras = await asyncio.to_thread(self.extras_for, answer, qid, inbound)
         await turn.reply(answer_card(answer, qid, shareable=inbound.private, extras=extras))
+        conv = inbound.conversation
+        if conv.thread and conv.kind != "dm" and not inbound.private:
+            await asyncio.to_thread(self.threads.remember, conv)
 
     async def share(self, turn: Turn) -> None:
         """Post a private answer for everyone where it was asked, as the asker saw it."""
@@ -126,6 +140,7 @@ class AskFeature:
 
     async def purge(self) -> None:
         await asyncio.to_thread(self.shareable.purge)
+        await asyncio.to_thread(self.threads.purge)
 
     async def feedback(self, turn: Turn) -> None:
         positive = turn.inbound.action == FEEDBACK_UP
@@ -144,6 +159,25 @@ def register(services: Services) -> AskFeature:
     services.router.fallback = feature.ask
     services.router.add_action("feedback", feature.feedback)
     services.router.add_action(SHARE, feature.share)
+    services.router.add_command("auto", AutoCommand(services.settings, feature.auto).run, usage=N_("auto on|off"),
+                                summary=N_("Answer every question in this channel without a mention (CX evangelists)."))
+    services.listening = AskListening(feature.threads, feature.auto,
+                                      SuggestedPrompts(feature.log, services.knowledge))
     services.scheduler.every(PURGE_SECONDS, "ask-shareable-purge", feature.purge)
     return feature
 
+
+class _Silent:
+    """A port for unprompted questions: only answer cards get through (no refusals, limits or errors)."""
+
+    def __init__(self, port: ChatPort) -> None:
+        self.port = port
+
+    async def reply(self, to: Inbound, out: Outbound) -> MessageRef | None:
+        return await self.port.reply(to, out) if isinstance(out, Card) else None
+
+    async def post(self, conversation: Conversation, out: Outbound) -> MessageRef | None:
+        return await self.port.post(conversation, out)
+
+    async def update(self, ref: MessageRef, out: Outbound) -> None:
+        await self.port.update(ref, out)

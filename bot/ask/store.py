@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import Boolean, DateTime, SmallInteger, String, Text, delete, insert, select, update
+from sqlalchemy import Boolean, DateTime, SmallInteger, String, Text, delete, func, insert, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.db.base import Base
@@ -64,6 +64,19 @@ class QuestionLog:
             if conversation:
                 q = q.where(AskedQuestion.conversation == conversation)
             return list(s.scalars(q.order_by(AskedQuestion.asked_at)))
+
+    def most_asked(self, since: datetime, limit: int = 20, min_askers: int = 2) -> list[tuple[str, str | None]]:
+        """Answered questions asked by at least `min_askers` people since `since`, most askers first:
+        (the question as first worded, the source it was answered from). Case is ignored."""
+        key = func.lower(AskedQuestion.question)
+        askers = func.count(func.distinct(AskedQuestion.user_hash))
+        query = (
+            select(func.min(AskedQuestion.question), func.max(AskedQuestion.top_source))
+            .where(AskedQuestion.asked_at >= since, AskedQuestion.answered.is_(True))
+            .group_by(key).having(askers >= min_askers).order_by(askers.desc(), key).limit(limit)
+        )
+        with self.db.engine.connect() as conn:
+            return [(str(q), s) for q, s in conn.execute(query)]
 
     def purge(self, before: datetime) -> int:
         with self.db.session() as s, s.begin():

@@ -64,6 +64,9 @@ class Inbound:
     `readers` says who will read the reply (see `Readers`); the adapter fills it in.
     `language` is the asker's language where the platform says it ("de", "en"; see `bot.i18n`);
     None: the deployment's default (`CXBOT_LANGUAGE`). Reply with `Turn.t`, which resolves it.
+    `unprompted`: nobody addressed the bot (an auto-answer channel, a follow-up in a thread it answered
+    without a mention). The text is a question, never a command; the bot replies only with a real
+    answer and stays silent otherwise.
     """
 
     kind: InboundKind
@@ -77,6 +80,7 @@ class Inbound:
     private: bool = False
     readers: Readers = ()
     language: str | None = None
+    unprompted: bool = False
 
 
 @dataclass(frozen=True)

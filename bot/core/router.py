@@ -107,6 +107,8 @@ class Router:
             prefix = (inbound.action or "").split(":", 1)[0]
             return self.actions.get(prefix), inbound.value
         text = inbound.text.strip()
+        if inbound.unprompted:  # nobody addressed the bot: a question, even if it starts with "help"
+            return self.fallback, text
         word, _, rest = text.partition(" ")
         spec = self.commands.get(word.lower().rstrip(":,"))
         if spec is not None:

@@ -25,6 +25,7 @@ from bot.pulse.store import PulseStore
 from bot.pulse.templates import Template, load_dir
 from bot.pulse.votes import Vote, VoteWriter
 from bot.settings import Settings
+from bot.trust.roles import is_evangelist
 
 log = logging.getLogger(__name__)
 
@@ -59,10 +60,7 @@ class PulseService:
 
     def is_evangelist(self, user: User) -> bool:
         """Evangelists are configured by user id or group id; with none configured, only the local console."""
-        ids = self.settings.evangelist_ids
-        if not ids:
-            return user.platform == "console"
-        return user.id in ids or any(g in ids for g in user.groups)
+        return is_evangelist(self.settings, user)
 
     def user_hash(self, user: User, purpose: str = "pulse-creator") -> str:
         return hash_user(self.settings.hash_key.get_secret_value(), user.platform, user.id, purpose)

@@ -271,6 +271,17 @@ class Retriever:
                 )
         return sorted(found.values(), key=lambda p: -p.score)
 
+    def documents(self, allowed: frozenset[str] | None = None) -> list[ChunkMeta]:
+        """One chunk's metadata per document visible in the `allowed` collections (default: public),
+        in index order: what suggested prompts are drawn from."""
+        self.refresh()
+        allowed = self.collections.public() if allowed is None else frozenset(allowed)
+        seen: dict[str, ChunkMeta] = {}
+        for meta, coll in zip(self._metas, self._chunk_coll, strict=True):
+            if coll in allowed and meta.doc not in seen:
+                seen[meta.doc] = meta
+        return list(seen.values())
+
     def bridge(self, question: str, lang: str) -> list[str]:
         """The question's words translated into `lang` (empty for the question's own language)."""
         return [] if lang == detect_lang(question) else self.lexicon.bridge(question, lang)

@@ -8,9 +8,10 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.slack.assistant import build_assistant
 from bot.slack.client import BotIdentity
 from bot.slack.handlers import SlackHandlers
-from bot.slack.translate import is_thread_reply, is_user_dm
+from bot.slack.translate import CHANNEL_TYPES, is_user_dm
 from bot.slack.work_queue import WorkQueue
 
 Payload = dict[str, Any]
@@ -35,6 +36,8 @@ def build_bolt_app(client: AsyncWebClient, identity: BotIdentity, signing_secret
         raise_error_for_unhandled_request=False,
     )
 
+    app.assistant(build_assistant(handlers, queue))  # assistant threads first: it answers their messages
+
     @app.event("app_mention")
     async def on_mention(body: Payload) -> None:
         await queue.run_or_submit(lambda: handlers.event_message(body))
@@ -43,8 +46,8 @@ def build_bolt_app(client: AsyncWebClient, identity: BotIdentity, signing_secret
     async def on_message(body: Payload, event: Payload) -> None:
         if is_user_dm(event):
             await queue.run_or_submit(lambda: handlers.event_message(body))
-        elif is_thread_reply(event, identity.user_id):  # an expert answering in an escalation thread
-            await queue.run_or_submit(lambda: handlers.thread_reply(body))
+        elif event.get("channel_type") in CHANNEL_TYPES:  # follow-ups, auto-answer, replies to experts
+            await queue.run_or_submit(lambda: handlers.channel_message(body))
 
     @app.event("app_home_opened")
     async def on_home(event: Payload) -> None:

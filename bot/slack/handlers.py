@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from bot.core.model import Inbound, Text, User
+from bot.core.model import Conversation, Inbound, InboundKind, Text, User
 from bot.core.privacy import hash_user
+from bot.i18n import N_, translator
 from bot.slack import translate
 from bot.slack.client import BotIdentity
 from bot.slack.groups import UserGroups
@@ -22,7 +24,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Payload = dict[str, Any]
+PROMPTS_TITLE = N_("Try asking")
 SORRY = Text("Sorry, something went wrong while answering. Please try again in a minute.")
+WORKING = "eyes"  # the reaction on a question in an auto-answer channel while it is being answered
+Before = Callable[[], Awaitable[Any]]
+Status = Callable[[str], Awaitable[Any]]  # shows a status in the asker's language
 
 
 class SlackHandlers:
@@ -37,22 +43,62 @@ class SlackHandlers:
         self.seen = seen
         self.names: dict[str, str] = {}
 
-    async def event_message(self, body: Payload) -> None:
-        """An app_mention or a DM: answered once per `event_id`, with the thread as history."""
+    async def event_message(self, body: Payload, before: Status | None = None) -> None:
+        """An app_mention or a DM: answered once per `event_id`, with the thread as history.
+
+        `before` runs once the event is claimed, before the answer, with the asker's language (the
+        assistant's status)."""
         event = body.get("event") or {}
-        event_id = str(body.get("event_id") or "")
-        if event_id and not await asyncio.to_thread(self.seen.claim, event_id):
-            log.info("duplicate event ignored", extra={"event_id": event_id})
+        if not await self._claim(body):
             return
         bot = self.identity.user_id
         if event.get("type") == "app_mention":
             inbound = translate.from_mention(event, body.get("team_id"), bot)
         else:
             inbound = translate.from_dm(event, body.get("team_id"), bot)
-        thread = event.get("thread_ts")
-        if thread and thread != event.get("ts"):
-            inbound = replace(inbound, history=await self._history(inbound.conversation.id, thread, event.get("ts")))
-        await self._dispatch(inbound, self.port)
+        if before is not None:
+            language = self.services.router.language_for(inbound)
+            await _quietly(lambda: before(language), "assistant status")
+        await self._dispatch(await self._with_history(inbound, event), self.port)
+
+    async def channel_message(self, body: Payload) -> None:
+        """A channel message without a mention: a follow-up in a thread cxbot answered, or a question in an
+        auto-answer channel (with 👀 on it while it is answered); other thread replies go to the features
+        as REPLY (`thread_reply`); anything else is left alone."""
+        event = body.get("event") or {}
+        bot = self.identity.user_id
+        reason = None
+        if translate.is_channel_message(event, bot):
+            inbound = translate.from_channel_message(event, body.get("team_id"), bot)
+            reason = await self.services.listening.takes(inbound)
+        if reason is None:
+            if translate.is_thread_reply(event, bot):  # for a feature to take (an expert answering)
+                await self.thread_reply(body)
+            return
+        if not await self._claim(body):
+            return
+        inbound = await self._with_history(inbound, event)
+        where = {"channel": inbound.conversation.id, "timestamp": str(event.get("ts", "")), "name": WORKING}
+        if reason == "auto":
+            await _quietly(lambda: self.port.client.reactions_add(**where), "reactions.add")
+        try:
+            await self._dispatch(inbound, self.port)
+        finally:
+            if reason == "auto":
+                await _quietly(lambda: self.port.client.reactions_remove(**where), "reactions.remove")
+
+    async def assistant_started(self, body: Payload, set_prompts: Callable[..., Awaitable[Any]]) -> None:
+        """A new assistant thread: suggested prompts from what this person may read."""
+        thread = (body.get("event") or {}).get("assistant_thread") or {}
+        user = User("slack", str(thread.get("user_id", "")))
+        user = replace(user, groups=await self.groups.of(user.id))
+        conv = Conversation("slack", str(thread.get("channel_id", "")), "dm")
+        inbound = Inbound(InboundKind.MESSAGE, conv, user)
+        language = self.services.router.language_for(inbound)
+        prompts = await self.services.listening.prompts(translate.readers(inbound), language)
+        if prompts:
+            await set_prompts(prompts=[{"title": p.title, "message": p.message} for p in prompts],
+                              title=translator(language).gettext(PROMPTS_TITLE))
 
     async def thread_reply(self, body: Payload) -> None:
         """A reply in a channel thread (once per `event_id`), with the writer's name, for a feature to take."""
@@ -93,6 +139,19 @@ class SlackHandlers:
         view = await home_view(self.services.router, self.services.home_sections, user)
         await self.port.client.views_publish(user_id=user.id, view=view)
 
+    async def _claim(self, body: Payload) -> bool:
+        event_id = str(body.get("event_id") or "")
+        if event_id and not await asyncio.to_thread(self.seen.claim, event_id):
+            log.info("duplicate event ignored", extra={"event_id": event_id})
+            return False
+        return True
+
+    async def _with_history(self, inbound: Inbound, event: Payload) -> Inbound:
+        thread = event.get("thread_ts")
+        if thread and thread != event.get("ts"):
+            return replace(inbound, history=await self._history(inbound.conversation.id, thread, event.get("ts")))
+        return inbound
+
     async def _history(self, channel: str, thread: str, current: str | None) -> tuple[str, ...]:
         try:
             resp = await self.port.client.conversations_replies(channel=channel, ts=thread, limit=50)
@@ -110,5 +169,13 @@ class SlackHandlers:
             key = self.services.settings.hash_key.get_secret_value()
             log.exception("handling a slack request failed",
                           extra={"user": hash_user(key, "slack", inbound.user.id), "kind": inbound.kind.value})
-            if inbound.kind.value != "action":
+            if inbound.kind.value != "action" and not inbound.unprompted:
                 await port.reply(inbound, SORRY)
+
+
+async def _quietly(call: Before, what: str) -> None:
+    """A Web API call that must not stop an answer (a missing scope, an old thread, a rate limit)."""
+    try:
+        await call()
+    except Exception as exc:
+        log.warning("slack call failed; answering anyway", extra={"call": what, "error": type(exc).__name__})

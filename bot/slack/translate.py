@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from bot.core.model import Conversation, ConversationKind, Inbound, InboundKind, Readers, User
 
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 SKIPPED_SUBTYPES = frozenset({"bot_message", "message_changed", "message_deleted", "channel_join", "channel_leave"})
+# The only channel messages answered without a mention: plain ones, with files, or thread replies also
+# sent to the channel. Edits, deletions, joins, bot posts and every other subtype are never answered.
+PERSON_SUBTYPES = frozenset({None, "file_share", "thread_broadcast"})
+CHANNEL_TYPES = frozenset({"channel", "group", "mpim"})
 
 Payload = dict[str, Any]
 
@@ -53,6 +58,34 @@ def is_user_dm(event: Payload) -> bool:
         and bool(event.get("user"))
         and isinstance(event.get("text"), str)
     )
+
+
+def is_channel_message(event: Payload, bot_user_id: str | None) -> bool:
+    """A message a person wrote in a channel or group chat, not mentioning the bot (that is an app_mention,
+    answered there): never a bot's, cxbot's own, an edit, a deletion or a hidden message."""
+    text = event.get("text")
+    return (
+        event.get("channel_type") in CHANNEL_TYPES
+        and event.get("subtype") in PERSON_SUBTYPES
+        and not event.get("bot_id")
+        and not event.get("hidden")
+        and isinstance(event.get("user"), str) and bool(event.get("user"))
+        and event.get("user") != bot_user_id
+        and isinstance(text, str)
+        and not mentions_bot(text, bot_user_id)
+    )
+
+
+def mentions_bot(text: str, bot_user_id: str | None) -> bool:
+    """Whether the text mentions the bot (any mention, while the bot's id is unknown)."""
+    if not bot_user_id:
+        return bool(_MENTION.search(text))
+    return re.search(rf"<@{re.escape(bot_user_id)}(?:\|[^>]*)?>", text) is not None
+
+
+def from_channel_message(event: Payload, team: str | None, bot_user_id: str | None) -> Inbound:
+    """A channel message nobody addressed to the bot: answered in its thread, only with a real answer."""
+    return replace(from_mention(event, team, bot_user_id), unprompted=True)
 
 
 def from_dm(event: Payload, team: str | None, bot_user_id: str | None) -> Inbound:
