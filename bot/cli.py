@@ -121,6 +121,11 @@ def ask(
     for n, s in enumerate(ans.sources, 1):
         section = f" › {s.section}" if s.section else ""
         out.print(f"[dim][{n}] {s.title}{section} ({s.url or s.path})[/]")
+    if ans.answered:
+        from bot.expert.verify import verified_note
+
+        for note in verified_note(cfg.knowledge_dir, ans):
+            out.print(note.text, markup=False)
 
 
 @app.command()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.core.router import Turn
@@ -17,6 +19,8 @@ if TYPE_CHECKING:
     from bot.app import Services
 
 log = logging.getLogger(__name__)
+
+RETENTION_TICK = 3600.0
 
 
 @dataclass(frozen=True)
@@ -46,4 +50,10 @@ def register(services: Services) -> ExpertFeature:
     services.router.use(feature.escalations.middleware)
     services.features.ask.extras.append(feature.verification.extras)
     services.scheduler.every(settings.expert_review_tick, "expert-review", feature.verification.review)
+
+    async def retention() -> None:  # escalations hold the question and who asked: kept as long as questions
+        before = datetime.now(UTC) - timedelta(days=settings.question_retention_days)
+        await asyncio.to_thread(store.purge, before)
+
+    services.scheduler.every(RETENTION_TICK, "expert-retention", retention)
     return feature

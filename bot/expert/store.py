@@ -144,6 +144,12 @@ class ExpertStore:
             s.execute(update(VerifiedEntry).where(
                 VerifiedEntry.id == entry_id, VerifiedEntry.claim_owner == owner).values(**values))
 
+    def purge(self, before: datetime) -> int:
+        """Delete escalations (and their replies) asked before `before`: kept as long as questions are."""
+        with self.db.session() as s, s.begin():
+            gone = s.execute(delete(Escalation).where(Escalation.created_at < before))
+            return int(getattr(gone, "rowcount", 0))
+
     def forget(self, platform: str, user_id: str) -> int:
         """Delete the escalations one person asked for, and the replies they wrote (`cxbot forget`)."""
         with self.db.session() as s, s.begin():

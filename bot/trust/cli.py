@@ -10,7 +10,7 @@ import typer
 def forget(
     user: Annotated[str, typer.Argument(help="User id: U0123ABC, slack:U0123ABC or teams:<aad object id>")],
 ) -> None:
-    """Delete one person's questions, pulse votes and shareable private answers."""
+    """Delete one person's questions, pulse votes, shareable private answers and escalations."""
     from bot.db.engine import Database
     from bot.settings import Settings
     from bot.trust.privacy import forget as forget_user
@@ -28,4 +28,4 @@ def forget(
     finally:
         db.dispose()
     typer.echo(f"Deleted {done.questions} questions, {done.votes} pulse votes, "
-               f"{done.private_answers} shareable private answers.")
+               f"{done.private_answers} shareable private answers, {done.escalations} questions passed to experts.")

@@ -21,6 +21,7 @@ from bot.ask.shareable import ShareableAnswers
 from bot.ask.store import QuestionLog
 from bot.core.privacy import hash_user
 from bot.db.engine import Database
+from bot.expert.store import ExpertStore
 from bot.pulse.models import Pulse, PulseVote
 from bot.settings import Settings
 
@@ -34,6 +35,7 @@ class Forgotten:
     questions: int = 0
     votes: int = 0
     private_answers: int = 0
+    escalations: int = 0
 
 
 def parse_user(user: str) -> list[tuple[str, str]]:
@@ -48,13 +50,15 @@ def parse_user(user: str) -> list[tuple[str, str]]:
 
 
 def forget(settings: Settings, db: Database, user: str) -> Forgotten:
-    """Delete everything stored about one person (questions, pulse votes, shareable private answers)."""
+    """Delete everything stored about one person (questions, pulse votes, shareable private answers,
+    the questions they passed to experts and the replies they wrote as an expert)."""
     key = settings.hash_key.get_secret_value()
     done = Forgotten()
     log_, shareable = QuestionLog(db), ShareableAnswers(db)
     for platform, uid in parse_user(user):
         done.questions += log_.forget(hash_user(key, platform, uid))
         done.private_answers += shareable.forget(platform, uid)
+        done.escalations += ExpertStore(db).forget(platform, uid)
         with db.session() as s, s.begin():
             pulse_ids = list(s.scalars(select(Pulse.id)))
             for pid in pulse_ids:
@@ -62,7 +66,7 @@ def forget(settings: Settings, db: Database, user: str) -> Forgotten:
                 result = s.execute(delete(PulseVote).where(PulseVote.pulse_id == pid, PulseVote.voter_hash == voter))
                 done.votes += int(getattr(result, "rowcount", 0))
     log.info("forgot a person", extra={"questions": done.questions, "votes": done.votes,
-                                       "private_answers": done.private_answers})
+                                       "private_answers": done.private_answers, "escalations": done.escalations})
     return done
 
 

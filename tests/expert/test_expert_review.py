@@ -71,3 +71,20 @@ async def test_a_review_date_moved_in_the_file_is_respected(services: Services) 
 
     assert port.sent == []
     assert ExpertStore(services.db).verified()[0].review_at.date() == later
+
+
+def test_forget_deletes_the_escalations_a_person_asked_for(services: Services) -> None:
+    from bot.core.model import Conversation, User
+    from bot.expert.store import Asked
+    from bot.trust.privacy import forget
+
+    store = ExpertStore(services.db)
+    asked = Asked("q1", QUESTION, User("slack", "WFORGET1", "Fay"), Conversation("slack", "C1"), False, "1.1")
+    esc = store.claim(asked, "playbooks", EXPERTS_SLACK, datetime.now(UTC))
+    assert esc is not None
+    store.posted(esc.id, "9.9")
+    assert store.add_reply(esc, "9.10", User("slack", OWNER, "Ana"), REPLY, datetime.now(UTC)) is not None
+
+    done = forget(services.settings, services.db, "slack:WFORGET1")
+
+    assert done.escalations == 1 and store.by_question("q1") is None

@@ -25,7 +25,9 @@ from expert_kit import (
     expert_knowledge,
 )
 from slack_testkit import Slack, fixture, mention, slack_settings, start_bot
+from typer.testing import CliRunner
 
+from bot.cli import app
 from bot.expert.entries import read
 from bot.expert.verify import verified_note
 from bot.slack.edge import SLACK_EDGE
@@ -146,6 +148,13 @@ async def test_round_trip_reply_notifies_the_asker_and_save_as_answer_answers_a_
     assert "verified/" in ans.sources[0].path
     notes = verified_note(knowledge, ans)
     assert notes and f"Verified by User {OWNER}" in notes[0].text
+
+    cfg = slack.services.settings
+    env = {"CXBOT_DATA_DIR": str(cfg.data_dir), "CXBOT_KNOWLEDGE_DIR": str(knowledge),
+           "CXBOT_EMBED_CACHE": str(cfg.embed_cache), "DATABASE_URL": cfg.db_url}
+    printed = await asyncio.to_thread(CliRunner().invoke, app, ["ask", REWORDED], env=env)
+    assert printed.exit_code == 0 and "bring them back" in printed.output
+    assert f"Verified by User {OWNER}" in printed.output  # `cxbot ask` says so too
 
     await slack.event(mention(REWORDED, event_id="Ev222", ts="1595926300.000100"))
     await slack.settle()
