@@ -6,20 +6,19 @@ through its frame (layout, session, CSRF). No page or export shows who asked: qu
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from bot.dashboard import PREFIX
 from bot.gaps.export import to_csv
-from bot.gaps.service import MAX_WEEKS, GapsService
+from bot.gaps.service import MAX_WEEKS, PAGE_GROUPS, PAGE_WEEKS, GapsService
 
 if TYPE_CHECKING:
     from bot.dashboard.frame import Frame
 
-DEFAULT_WEEKS = 8
 WEEK_CHOICES = (1, 2, 4, 8, 12, 26, 52)
-SHOWN = 60  # groups on the page; the export has them all
 
 
 class BadRequest(Exception):
@@ -28,7 +27,7 @@ class BadRequest(Exception):
 
 def weeks_of(value: str | None) -> int:
     if value is None or value == "":
-        return DEFAULT_WEEKS
+        return PAGE_WEEKS
     if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= MAX_WEEKS:
         raise BadRequest(f"Weeks must be a whole number from 1 to {MAX_WEEKS}.")
     return int(value)
@@ -47,9 +46,9 @@ def mount(dash: web.Application, frame: Frame) -> None:
             weeks = weeks_of(request.query.get("weeks"))
         except BadRequest as exc:
             return bad(request, exc)
-        groups = await asyncio.to_thread(service.groups, weeks, clock.now())
+        groups = await asyncio.to_thread(partial(service.groups, weeks, clock.now(), sources=PAGE_GROUPS))
         return frame.render(
-            request, "gaps.html", title="Gaps", groups=groups[:SHOWN], more=max(0, len(groups) - SHOWN),
+            request, "gaps.html", title="Gaps", groups=groups[:PAGE_GROUPS], more=max(0, len(groups) - PAGE_GROUPS),
             total=sum(g.count for g in groups), weeks=weeks, choices=WEEK_CHOICES,
             peak=max((n for g in groups for _, n in g.weeks), default=0),
             marked=request.query.get("marked"),

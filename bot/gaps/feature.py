@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 from typing import TYPE_CHECKING
 
 from bot.gaps.escalations import ExpertEscalations
 from bot.gaps.model import Source
-from bot.gaps.service import GapsService
+from bot.gaps.service import PAGE_GROUPS, PAGE_WEEKS, GapsService
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -66,7 +67,8 @@ class GapsFeature:
         self.ticks = 0
 
     async def tick(self) -> None:
-        """Embed new gap questions, then re-ask addressed groups if an ingest followed their mark.
+        """Embed new gap questions, re-ask addressed groups if an ingest followed their mark, and group
+        the default page's questions (so its first view finds grouping and sources cached).
 
         The start-up catch-up run (the first) does nothing: serving waits for it, and embedding a backlog
         of questions can take minutes; the scheduler's own runs follow at once in the background.
@@ -77,6 +79,8 @@ class GapsFeature:
         now = self.clock.now()
         await asyncio.to_thread(self.service.warm, now, WARM_BATCH)
         await asyncio.to_thread(self.service.recheck, now)
+        # the default page ahead of its viewers: grouping and closest sources cached
+        await asyncio.to_thread(partial(self.service.groups, PAGE_WEEKS, now, sources=PAGE_GROUPS))
 
 
 def register(services: Services) -> GapsFeature:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,6 +31,9 @@ from bot.schedule.clock import utc
 log = logging.getLogger(__name__)
 
 MAX_WEEKS = 52
+PAGE_WEEKS = 8  # the dashboard's default window
+PAGE_GROUPS = 60  # groups the page shows (with their closest sources); the export has them all
+MEMORY_VECTORS = 20_000  # ~30 MB of e5-small vectors
 EXAMPLES = 5
 
 
@@ -60,6 +64,8 @@ class GapsService:
         self.index_version = index_version
         self._answered = answered
         self._source_cache: dict[tuple[str, str], list[Source]] = {}
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()  # the newest vectors, kept in memory
+        self._labels: OrderedDict[str, np.ndarray] = OrderedDict()  # grouping per set of wordings
         self._lock = threading.Lock()
 
     def questions(self, weeks: int, now: datetime) -> list[Unique]:
@@ -78,14 +84,34 @@ class GapsService:
             return np.zeros((0, 0), dtype=np.float32)
         emb = self._embedder()
         keys = [f"{emb.name}:{text_hash(t)}" for t in texts]
-        found = self.store.vectors(keys)
+        with self._lock:
+            found = {k: v for k in keys if (v := self._vectors.get(k)) is not None}
+        if len(found) < len(keys):
+            found.update(self.store.vectors([k for k in keys if k not in found]))
         missing = [i for i, k in enumerate(keys) if k not in found]
         if missing:
             fresh = emb.words([texts[i] for i in missing])  # batched, embedded as queries
             rows = {keys[i]: np.asarray(fresh[j], dtype=np.float32) for j, i in enumerate(missing)}
             self.store.put_vectors(rows, now)
             found.update(rows)
+        with self._lock:
+            self._vectors.update(found)
+            while len(self._vectors) > MEMORY_VECTORS:
+                self._vectors.popitem(last=False)
         return np.stack([found[k] for k in keys]).astype(np.float32)
+
+    def _cluster(self, texts: list[str], vectors: np.ndarray) -> np.ndarray:
+        """The grouping of these wordings, computed once while they stay the same."""
+        key = text_hash("\n".join(texts))
+        with self._lock:
+            labels = self._labels.get(key)
+        if labels is None:
+            labels = cluster(vectors)
+            with self._lock:
+                self._labels[key] = labels
+                while len(self._labels) > 16:
+                    self._labels.popitem(last=False)
+        return labels
 
     def warm(self, now: datetime, limit: int | None = None) -> int:
         """Embed up to `limit` gap questions (newest first) not embedded yet; drop vectors past the
@@ -100,13 +126,15 @@ class GapsService:
         self.vectors(missing, now)
         return len(missing)
 
-    def groups(self, weeks: int, now: datetime, *, details: bool = True) -> list[Group]:
-        """Groups of the last `weeks` weeks, the largest first. `details`: sources, escalation, marks."""
+    def groups(self, weeks: int, now: datetime, *, details: bool = True, sources: int | None = None) -> list[Group]:
+        """Groups of the last `weeks` weeks, the largest first. `details`: escalation state and marks for
+        every group, and the closest sources for the first `sources` groups (None: all)."""
         uniques = self.questions(weeks, now)
         if not uniques:
             return []
-        vectors = self.vectors([u.text for u in uniques], now)
-        labels = cluster(vectors)
+        texts = [u.text for u in uniques]
+        vectors = self.vectors(texts, now)
+        labels = self._cluster(texts, vectors)
         span = min(max(weeks, 1), MAX_WEEKS)
         starts = [f"{now - timedelta(weeks=span - i):%Y-%m-%d}" for i in range(span)]
         out: list[Group] = []
@@ -126,14 +154,15 @@ class GapsService:
             ))
         out.sort(key=lambda grp: -grp.count)
         if details:
-            self._details(out)
+            self._details(out, len(out) if sources is None else sources)
         return out
 
-    def _details(self, groups: list[Group]) -> None:
+    def _details(self, groups: list[Group], sources: int) -> None:
         marks = self.store.marks()
         states = self.escalations.states([q for g in groups for q in g.question_ids]) if self.escalations else {}
-        for g in groups:
-            g.sources = self.sources(g.central)
+        for n, g in enumerate(groups):
+            if n < sources:
+                g.sources = self.sources(g.central)
             label, g.escalated = group_state(states, g.question_ids)
             g.escalation = label or NOT_ESCALATED
             g.addressed = addressed_of(g, marks)
