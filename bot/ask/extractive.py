@@ -8,8 +8,8 @@ Every unit of the best documents is scored against the question by several signa
 English), the question's words and their translations, the answer kind asked for (a figure, a name, a
 list), whether retrieval found it, and where it sits. The best unit is the first line; a list it
 introduces follows complete, a nested item comes with its parent, a table row with its header, a
-"This …" sentence with the sentence it continues. Further units are added only for parts of the
-question the first one leaves open.
+"This …" sentence with the sentence it continues. Further units follow while the answer stays short,
+preferring those that cover parts of the question the first one leaves open.
 """
 
 from __future__ import annotations
@@ -22,15 +22,11 @@ from bot.ask.answertype import LIST, Wants
 from bot.ask.chooser import COVER, Candidate, Scored
 from bot.ingest.units import ITEM, ROW, Unit
 
-# The answer's length: the best unit (and the list it introduces) always; further units up to this many
-# words, each adding words of the question the answer does not cover yet.
+# The answer's length: the best unit (and the list it introduces) always; further units, best first
+# (by score plus COVER times the share of the question's words they newly cover), while they fit.
 MAX_WORDS = 65
 MAX_LIST_ITEMS = 10
-MAX_EXTRA = 4
-# A further unit must cover at least this share of the question's (weighted) words left open, and
-# score within MARGIN (in the chooser's units) of the first.
-EXTRA_NEW = 0.0
-MARGIN = 6.0
+POOL = 15  # further units come from this many of the best candidates
 FAKE_CITATION = re.compile(r"\s*\[\d{1,4}\]")
 
 
@@ -112,24 +108,21 @@ def compose(scored: Scored, want: Wants) -> str:
     for v in items:
         covered |= scored.terms_of(best.cite, v)
     words = sum(_words(p.text) for p in pieces)
-    pool = [c for c in scored.ranked[:12] if (c.cite, c.unit.n) not in used]
-    for _ in range(MAX_EXTRA):
-        taken = {n for ci, n in used if ci == best.cite}
-
-        def quoted(c: Candidate, used: set[tuple[int, int]] = used) -> frozenset[int]:
-            return frozenset(n for ci, n in used if ci == c.cite)
-
-        fits = [
-            c for c in pool
-            if (c.cite, c.unit.n) not in used and c.score >= best.score - MARGIN and (c.terms - covered) and scored.new_share(c, covered) >= EXTRA_NEW
-            and not (c.cite == best.cite and c.unit.parent in taken)
-            and words + _words(quote(c, scored.units_of(c), quoted(c))) <= MAX_WORDS
-        ]
+    texts = {p.text for p in pieces}
+    pool = [c for c in scored.ranked[:POOL] if (c.cite, c.unit.n) not in used]
+    while True:
+        fits: list[tuple[Candidate, str]] = []
+        for c in pool:
+            if (c.cite, c.unit.n) in used:
+                continue
+            text = quote(c, scored.units_of(c), frozenset(n for ci, n in used if ci == c.cite))
+            if text not in texts and c.unit.text not in texts and words + _words(text) <= MAX_WORDS:
+                fits.append((c, text))
         if not fits:
             break
-        c = max(fits, key=lambda c: c.score + COVER * scored.new_share(c, covered))
-        text = quote(c, scored.units_of(c), quoted(c))
+        c, text = max(fits, key=lambda ct: ct[0].score + COVER * scored.new_share(ct[0], covered))
         pieces.append(Piece(c.cite, text))
+        texts |= {text, c.unit.text}
         pool.remove(c)
         used |= {(c.cite, c.unit.n), *context(c, scored.units_of(c))}
         covered |= c.terms
