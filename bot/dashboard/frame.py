@@ -8,10 +8,12 @@ A page handler calls `frame.render(request, "page.html", title=..., **values)`; 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import jinja2
+import markupsafe
 from aiohttp import web
 
 from bot.dashboard.sessions import Sessions, Who
@@ -25,13 +27,23 @@ NAV = (("pulses", "Pulses"), ("digests", "Digests"), ("knowledge", "Knowledge"),
 WHO: web.RequestKey[Who] = web.RequestKey("dashboard_who", Who)
 SESSION: web.RequestKey[str] = web.RequestKey("dashboard_session", str)
 PAGE_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    # inline styles: the charts' SVG carries its styling in style attributes (scripts stay 'self' only)
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",  # a sign-in URL never leaves in a Referer header
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
 }
+
+
+# A person's platform id inside stored text (a mention in a question, a digest): never shown on a page.
+_USER_IDS = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>|<at>[^<]*</at>|\b[UW][A-Z0-9]{8,}\b|\b29:[\w-]{8,}")
+
+
+def scrub(text: object) -> str:
+    """`text` with Slack and Teams user ids and mentions replaced by "@someone"."""
+    return _USER_IDS.sub("@someone", str(text))
 
 
 @dataclass
@@ -54,19 +66,23 @@ class Frame:
             loader = jinja2.ChoiceLoader([jinja2.PackageLoader("bot.dashboard", "templates"), *self.loaders])
             self._env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
                                            auto_reload=False)
+            self._env.filters["scrub"] = scrub
+            self._env.filters["svg"] = lambda text: markupsafe.Markup(text)  # our own matplotlib output
         return self._env
 
     def csrf(self, request: web.Request) -> str:
         token = request.get(SESSION)
         return self.sessions.csrf(token) if token else ""
 
-    def html(self, request: web.Request, template: str, *, status: int = 200, **values: Any) -> str:
+    def html(self, request: web.Request, template: str, **values: Any) -> str:
         who = request.get(WHO)
         page = self.env.get_template(template)
         return page.render(prefix=PREFIX, nav=NAV, who=who, csrf=self.csrf(request), path=request.path, **values)
 
     def render(self, request: web.Request, template: str, *, status: int = 200, **values: Any) -> web.Response:
         """The page as an HTML response with the dashboard's security headers."""
-        body = self.html(request, template, **values)
-        return web.Response(text=body, status=status, content_type="text/html", charset="utf-8",
-                            headers=PAGE_HEADERS)
+        return self.response(self.html(request, template, **values), status)
+
+    @staticmethod
+    def response(body: str, status: int = 200) -> web.Response:
+        return web.Response(text=body, status=status, content_type="text/html", charset="utf-8", headers=PAGE_HEADERS)

@@ -14,8 +14,8 @@ from bot.ask.store import QuestionLog
 from bot.core.digest import DigestSection
 from bot.digest.build import Digest, build
 from bot.digest.chart import trend_png
-from bot.kpi.compute import Tables, compute, load_tables
-from bot.kpi.config import KpiConfig, load_config
+from bot.kpi.compute import KpiReport, Tables, compute, load_tables
+from bot.kpi.config import KpiConfig, Threshold, load_config
 from bot.kpi.sources import CsvSource
 from bot.kpi.weeks import week_start_utc
 from bot.settings import Settings
@@ -71,6 +71,12 @@ class DigestService:
             while len(self._digests) > 8:
                 self._digests.popitem(last=False)
             return digest
+
+    def history(self, last_week: int, weeks: int = 52) -> tuple[KpiReport, dict[str, Threshold]]:
+        """Every KPI for the `weeks` weeks up to `last_week`, with the configured thresholds (the dashboard)."""
+        with self._lock:
+            _version, cfg, tables = self._load()
+        return compute(tables, last_week - weeks + 1, last_week), dict(cfg.thresholds)
 
     def digest(self, week: int, conversation_key: str | None = None) -> Digest:
         """The full digest of `week` for a channel: KPIs, contributed sections, the week's knowledge gaps."""
