@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from bot.ask.store import AskedQuestion
 from bot.db.engine import Database
 from bot.digest.store import SENT, Delivery, Subscription
+from bot.expert.models import VerifiedEntry
 from bot.kpi.demo import generate
 from bot.kpi.weeks import label, week_of
 from bot.pulse.models import CLOSED, Pulse, PulseVote
@@ -91,4 +92,10 @@ def seed(settings: Settings, db: Database, now: datetime, *, weeks: int = 52, ch
                            summary=json.dumps({"added": 3, "skipped": [
                                {"path": "team-wiki/Scans/contract.pdf", "reason": "no text layer (scanned PDF)"},
                                {"path": "team-wiki/huge.docx", "reason": "larger than 20000000 bytes"}]})))
+        s.add(VerifiedEntry(platform="slack", collection="default", path="verified/refund-approval.md",
+                            question="Who approves a goodwill refund above 500 euros?", author="Vera Expert",
+                            saved_at=now - timedelta(days=200), review_at=now - timedelta(days=20)))
+        s.add(VerifiedEntry(platform="teams", collection="default", path="verified/teams-author.md",
+                            question="Which form do we use for a chargeback?", author=LEAKY_IDS[2],
+                            saved_at=now - timedelta(days=100), review_at=now - timedelta(days=1)))
     return Seeded(pulses, votes, digests, asked, chans)

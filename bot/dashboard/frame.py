@@ -38,7 +38,8 @@ PAGE_HEADERS = {
 
 
 # A person's platform id inside stored text (a mention in a question, a digest): never shown on a page.
-_USER_IDS = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>|<at>[^<]*</at>|\b[UW][A-Z0-9]{8,}\b|\b29:[\w-]{8,}")
+_USER_IDS = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>|<at>[^<]*</at>|\b[UW][A-Z0-9]{8,}\b|\b29:[\w-]{8,}"
+                       r"|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE)
 
 
 def scrub(text: object) -> str:

@@ -27,6 +27,7 @@ async def test_every_page_shows_its_figures_and_no_user_id(seeded: Settings) -> 
     assert "fewer than 3 responses" in pulses  # the weeks below the floor: no figure
     assert "NPS" in digests and "min 30" in digests and "CX digest" in digests
     assert "team-wiki" in knowledge and "no text layer (scanned PDF)" in knowledge
+    assert "Who approves a goodwill refund above 500 euros?" in knowledge and "Vera Expert" in knowledge
     for page, body in bodies.items():
         assert not any(uid in body for uid in LEAKY_IDS), page
         assert not USER_ID.search(body), (page, USER_ID.search(body))
