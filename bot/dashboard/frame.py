@@ -8,7 +8,6 @@ A page handler calls `frame.render(request, "page.html", title=..., **values)`; 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +15,7 @@ import jinja2
 import markupsafe
 from aiohttp import web
 
+from bot.core.privacy import scrub_ids
 from bot.dashboard.sessions import Sessions, Who
 
 if TYPE_CHECKING:
@@ -37,14 +37,11 @@ PAGE_HEADERS = {
 }
 
 
-# A person's platform id inside stored text (a mention in a question, a digest): never shown on a page.
-_USER_IDS = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>|<at>[^<]*</at>|\b[UW][A-Z0-9]{8,}\b|\b29:[\w-]{8,}"
-                       r"|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.IGNORECASE)
-
-
-def scrub(text: object) -> str:
-    """`text` with Slack and Teams user ids and mentions replaced by "@someone"."""
-    return _USER_IDS.sub("@someone", str(text))
+def scrub(value: object) -> object:
+    """Every value a template prints, with user ids and mentions taken out (our own SVG markup passes)."""
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return scrub_ids(value)
+    return value
 
 
 @dataclass
@@ -66,8 +63,7 @@ class Frame:
         if self._env is None:
             loader = jinja2.ChoiceLoader([jinja2.PackageLoader("bot.dashboard", "templates"), *self.loaders])
             self._env = jinja2.Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True,
-                                           auto_reload=False)
-            self._env.filters["scrub"] = scrub
+                                           auto_reload=False, finalize=scrub)
             self._env.filters["svg"] = lambda text: markupsafe.Markup(text)  # our own matplotlib output
         return self._env
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 
+from bot.core.privacy import scrub_ids
 from bot.gaps.model import Addressed, Group
 
 HEADER = ["group", "questions", "unanswered", "thumbs_down", "trend", "per_week", "question",
@@ -15,6 +16,7 @@ HEADER = ["group", "questions", "unanswered", "thumbs_down", "trend", "per_week"
 
 
 def cell(text: str) -> str:
+    text = scrub_ids(text)  # a mention typed into a question names a person: never in an export
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 

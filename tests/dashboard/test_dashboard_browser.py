@@ -76,7 +76,7 @@ async def test_an_evangelist_signs_in_and_reads_every_page(seeded_index: Setting
             texts[name] = await page.content()
             unlabelled = await page.evaluate(
                 "[...document.querySelectorAll('svg')].filter(s => s.getAttribute('role') !== 'img' "
-                "|| !s.getAttribute('aria-label')).length")
+                "|| !(s.getAttribute('aria-label') || s.getAttribute('aria-labelledby'))).length")
             assert unlabelled == 0, name
 
     assert "Customer centricity" in texts["Pulses"] and "fewer than 3 responses" in texts["Pulses"]

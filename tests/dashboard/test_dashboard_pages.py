@@ -13,11 +13,11 @@ from testkit.dashboard_data import LEAKY_IDS
 USER_ID = re.compile(r"\b[UW]0[A-Z0-9]{6,}\b|\b29:[\w-]{8,}")
 
 
-async def test_every_page_shows_its_figures_and_no_user_id(seeded: Settings) -> None:
+async def test_every_page_and_export_shows_its_figures_and_no_user_id(seeded: Settings) -> None:
     async with serve(seeded) as served, client() as http:
         await sign_in(http, link_in(await ask_link(served.services, private=True)))
         bodies = {}
-        for page in PAGES:
+        for page in (*PAGES, "/dashboard/gaps.csv"):
             async with http.get(served.base + page) as resp:
                 assert resp.status == 200, page
                 bodies[page] = await resp.text()
