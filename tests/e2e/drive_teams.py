@@ -9,7 +9,8 @@ sources and feedback buttons), click 👍 via `Action.Execute` (the invoke respo
 card; `asked_questions.feedback` is set in the database), click 👎 on a second answer via
 `Action.Submit`, @mention the bot in the group chat and in a team channel (answered there, in the
 thread, mention stripped, typing shown first), `help`, check the conversation reference was stored,
-and vote in a pulse (`vote_in_pulse`, when the playground user is a CX evangelist). Exit code 0 = all passed.
+vote in a pulse (`vote_in_pulse`, when the playground user is a CX evangelist), and escalate a question to
+the team channel's experts (`ask_an_expert`, when a collection names it). Exit code 0 = all passed.
 The bot and this driver share `CXBOT_DATA_DIR` / `DATABASE_URL` through the environment.
 """
 
@@ -123,9 +124,9 @@ class Playground:
             posted: dict[str, Any] = await r.json()
         return str(posted.get("postConversationId") or conv or self.conv)
 
-    async def execute(self, message_id: str, verb: str, data: dict[str, Any]) -> dict[str, Any]:
-        """Click an `Action.Execute` button; returns the invoke response body."""
-        body = {"name": "adaptiveCard/action", "conversation": {"id": self.conv}, "from": {"id": self.user},
+    async def execute(self, message_id: str, verb: str, data: dict[str, Any], conv: str | None = None) -> dict[str, Any]:
+        """Click an `Action.Execute` button (in `conv`, default the personal chat); returns the invoke response."""
+        body = {"name": "adaptiveCard/action", "conversation": {"id": conv or self.conv}, "from": {"id": self.user},
                 "replyToId": message_id,
                 "value": {"action": {"type": "Action.Execute", "verb": verb, "data": data}, "trigger": "manual"}}
         async with self.s.post(PLAYGROUND + "/_conversation/v1/invoke", json=body) as r:
@@ -264,6 +265,66 @@ async def group_and_channel(pg: Playground) -> None:
         print(f"ok  {kind} @mention -> answer card in {seconds:.2f} s, mention stripped")
 
 
+EXPERT_QUESTION = "Can agents take their headsets home after their shift?"
+EXPERT_REWORDED = "Are support agents allowed to bring their headset home at the end of the day?"
+EXPERT_REPLY = ("Yes. Agents may take their headsets home after a shift, but they must bring them back for the "
+                "next shift and report any damage to the IT service desk.")
+
+
+def expert_channel() -> str | None:
+    from bot.expert.config import load_experts
+    from bot.settings import Settings
+
+    cfg = Settings()
+    experts = load_experts(cfg.knowledge_dir, cfg.collections_file)
+    return next((e.channel("teams") for e in experts.values() if e.channel("teams")), None)
+
+
+async def ask_an_expert(pg: Playground) -> None:
+    """Escalation (hook for the expert feature): "Ask an expert" on an abstention -> a post in the expert
+    channel -> a reply in its thread reaches the asker -> "Save as answer" -> a rewording answered from it.
+
+    Needs a collections file whose collection has `expert_channel: {teams: team-id}` and the playground
+    user among its owners (the pytest wrapper writes one); skipped otherwise.
+    """
+    channel = expert_channel()
+    if channel is None:
+        print("skip expert: no collection has a Teams expert channel")
+        return
+    message, _ = await pg.ask(EXPERT_QUESTION)
+    ask = buttons(card_of(message)).get("expert:ask")
+    if ask is None:
+        raise Failed("abstention card has no 'Ask an expert' button")
+    response = json.dumps(await pg.execute(message["messageId"], ask["verb"], ask["data"]))
+    if "have your question" not in response:
+        raise Failed(f"the asker is not told who was asked: {response[:300]}")
+    posted = await pg.next_message("card", conv=channel)
+    if EXPERT_QUESTION not in json.dumps(posted):
+        raise Failed("the expert channel post does not carry the question")
+    print("ok  Ask an expert -> the asker sees who was asked, question posted in the expert channel")
+
+    thread = f"{channel};messageid={posted['messageId']}"
+    await pg.say(EXPERT_REPLY, conv=thread, mention=True)
+    told = await pg.next_message("card", conv=pg.conv)
+    if EXPERT_REPLY[:40] not in json.dumps(told):
+        raise Failed(f"the asker was not told the expert's answer: {json.dumps(told)[:300]}")
+    under = await pg.next_message("card", conv=thread)
+    save = buttons(card_of(under)).get("expert:save")
+    if save is None:
+        raise Failed("no 'Save as answer' under the expert's reply")
+    print("ok  reply in the expert thread -> passed to the asker's chat, 'Save as answer' offered")
+
+    response = json.dumps(await pg.execute(under["messageId"], save["verb"], save["data"], conv=thread))
+    if "Saved as a verified answer" not in response:
+        raise Failed(f"Save as answer: {response[:300]}")
+    await asyncio.sleep(1.2)  # the retriever looks for a new index version at most once a second
+    message, _ = await pg.ask(EXPERT_REWORDED)
+    text = json.dumps(card_of(message))
+    if "Verified by" not in text or "bring them back" not in text:
+        raise Failed(f"the reworded question was not answered from the saved answer: {text[:400]}")
+    print("ok  Save as answer -> a reworded question is answered from it, 'Verified by' shown")
+
+
 async def scenario(pg: Playground) -> None:
     await pg.custom("install")
     welcome = await pg.next_message("help")
@@ -307,6 +368,7 @@ async def scenario(pg: Playground) -> None:
     print("ok  conversation reference stored")
 
     await vote_in_pulse(pg)
+    await ask_an_expert(pg)
 
 
 async def main(argv: list[str]) -> int:

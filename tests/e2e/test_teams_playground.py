@@ -48,9 +48,37 @@ def ensure_playground() -> None:
         pytest.skip(f"npm install {PACKAGE} failed (registry unreachable?): {result.stderr.strip()[-500:]}")
 
 
+# The sample knowledge as one collection whose experts sit in the playground's team channel ("team-id"),
+# with the playground user as owner: the driver's expert step escalates there and saves the reply.
+EXPERTS = f"""
+collections:
+  samples:
+    folder: .
+    audience: everyone
+    expert_channel: {{teams: team-id}}
+    owners:
+      teams_users: [{{id: "{PLAYGROUND_USER_AAD}", name: Playground User}}]
+"""
+
+
+def expert_index(tmp_path: Path) -> Settings:
+    """A writable copy of the sample knowledge with the experts file, indexed (Save as answer writes into it)."""
+    from testenv import make_settings
+
+    from bot.knowledge import Knowledge
+
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", knowledge)
+    (knowledge / "collections.yaml").write_text(EXPERTS, encoding="utf-8")
+    cfg = make_settings(tmp_path / "data", CXBOT_KNOWLEDGE_DIR=knowledge)
+    Knowledge(cfg).indexer().run([knowledge])
+    return cfg
+
+
 @pytest.mark.slow
-def test_teams_playground_end_to_end(sample_index: Settings, tmp_path: Path) -> None:
+def test_teams_playground_end_to_end(tmp_path: Path) -> None:
     ensure_playground()
+    sample_index = expert_index(tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith(FOREIGN_ENV)}
     env.update(
         CXBOT_DATA_DIR=str(sample_index.data_dir),
@@ -71,3 +99,4 @@ def test_teams_playground_end_to_end(sample_index: Settings, tmp_path: Path) -> 
     assert result.returncode == 0, f"driver failed:\n{result.stdout}\n{result.stderr[-4000:]}"
     assert "all steps passed" in result.stdout
     assert "ok  pulse start" in result.stdout, result.stdout
+    assert "ok  Save as answer" in result.stdout, result.stdout
