@@ -35,6 +35,9 @@ def payloads() -> list[tuple[str, str]]:
     for name in ("events_app_mention.json", "events_message_im.json", "events_url_verification.json",
                  "events_message_channel_rich_text.json"):
         out.append(((FIXTURES / name).read_text(), "application/json"))
+    native = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "slack"  # assistant, channel messages
+    for path in sorted(native.glob("events_*.json")):
+        out.append((path.read_text(), "application/json"))
     out.append((json.loads((FIXTURES / "slash_command.json").read_text())["raw_body"], "application/x-www-form-urlencoded"))
     action = json.dumps(json.loads((FIXTURES / "interactivity_block_actions.json").read_text()))
     out.append(("payload=" + urllib.parse.quote(action), "application/x-www-form-urlencoded"))

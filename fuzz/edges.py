@@ -122,10 +122,22 @@ def signed(body: st.SearchStrategy[bytes]) -> st.SearchStrategy[Req]:
 # ------------------------------------------------------------------ Slack
 
 
+# The assistant panel's and channel messages' fixtures (tests/fixtures/slack, see SOURCES.md there).
+NATIVE = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "slack"
+NATIVE_EVENTS = ("events_assistant_thread_started.json", "events_assistant_thread_context_changed.json",
+                 "events_message_im_assistant_thread.json", "events_message_im_assistant_thread_changed.json",
+                 "events_message_channel.json", "events_message_channel_changed.json",
+                 "events_message_channel_bot_message.json")
+
+
+def native(name: str) -> Any:
+    return json.loads((NATIVE / name).read_text(encoding="utf-8"))
+
+
 def slack_events() -> st.SearchStrategy[Req]:
     docs = st.one_of(*[mutated(fixture("slack", n), [("event", "text")]) for n in (
         "events_app_mention.json", "events_message_im.json", "events_message_channel_rich_text.json",
-        "events_url_verification.json")]) | json_value
+        "events_url_verification.json")], *[mutated(native(n), [("event", "text")]) for n in NATIVE_EVENTS]) | json_value
     real = [fixture("slack", "events_app_mention.json"), fixture("slack", "events_message_im.json")]
     return with_hostile(signed(as_bytes(docs)), hostile_bodies(real, 1_000_000, "event_context"))
 
