@@ -28,6 +28,7 @@ class Source:
     title: str
     path: str
     url: str | None = None
+    closeness: float = 0.0  # cosine of its best passage to the question (e5: ~0.84 and up is on topic)
 
 
 @dataclass(frozen=True)
