@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.i18n import N_
+
 # Fine on a laptop; `cxbot doctor` warns when a deployment still uses it.
 DEFAULT_HASH_KEY = "cxbot-local-development-key"
 
@@ -48,7 +50,7 @@ class Settings(BaseSettings):
     # seconds an answer is reused for the same question, thread and audience (0: only concurrent asks share one)
     answer_cache_seconds: float = Field(default=600.0, ge=0, alias="CXBOT_ANSWER_CACHE_SECONDS")
     ask_contact: str = Field(
-        default="your CX team or the owner of the playbook you were looking for",
+        default=N_("your CX team or the owner of the playbook you were looking for"),  # translated when shown
         alias="CXBOT_ASK_CONTACT",
     )
 
@@ -89,7 +91,7 @@ class Settings(BaseSettings):
     clock: str = Field(default="", alias="CXBOT_CLOCK")  # tests/benches only: "START@EPOCH@SPEED"
     pulse_templates: Path | None = Field(default=None, alias="CXBOT_PULSE_TEMPLATES")
     pulse_duration: str = Field(default="3d", alias="CXBOT_PULSE_DURATION")
-    pulse_lang: str = Field(default="en", alias="CXBOT_PULSE_LANG")
+    pulse_lang: str | None = Field(default=None, alias="CXBOT_PULSE_LANG")  # default: CXBOT_LANGUAGE
     pulse_remind_below: int = Field(default=5, alias="CXBOT_PULSE_REMIND_BELOW")
     pulse_remind_at: float = Field(default=0.5, ge=0.0, le=1.0, alias="CXBOT_PULSE_REMIND_AT")
     pulse_tick_seconds: float = Field(default=15.0, gt=0, alias="CXBOT_PULSE_TICK_SECONDS")

@@ -4,6 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.i18n import N_, Translator
+
+# Abstentions: the bot's own words, so in the reader's language (`{contact}`: CXBOT_ASK_CONTACT).
+NO_ANSWER = N_("I couldn't find an answer to that in our CX knowledge, so I won't guess. "
+               "Please ask {contact}, or rephrase the question if you think it should be covered.")
+NO_DETAIL = N_("Our CX knowledge covers this topic, but I couldn't find that detail in it, so I won't guess. "
+               "The closest source is listed below; for the detail itself, please ask {contact}.")
+ABSTENTIONS = {"no_answer": NO_ANSWER, "no_detail": NO_DETAIL}
+
+
+def abstention(reason: str, t: Translator, contact: str) -> str:
+    """Why the bot does not answer, in `t`'s language (the default contact is translated too)."""
+    return t.gettext(ABSTENTIONS[reason]).format(contact=t.gettext(contact))
+
 
 @dataclass(frozen=True)
 class Source:
@@ -21,6 +35,7 @@ class Answer:
     answered: bool
     sources: list[Source] = field(default_factory=list)
     lang: str = "en"
+    reason: str = ""  # why it abstained: a key of ABSTENTIONS ("no_answer", "no_detail"); "" when answered
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
-from bot.ask.answer import Answer
+from bot.ask.answer import Answer, abstention
 from bot.core.model import Actions, Block, Button, Card, Context, Inbound, Section, Text, User
+from bot.i18n import N_, Translator, translator
 
 FEEDBACK_UP = "feedback:up"
 FEEDBACK_DOWN = "feedback:down"
@@ -39,32 +40,44 @@ class Extras:
 AnswerExtras = Callable[[Answer, str, Inbound | None], Extras]
 
 
-def answer_card(answer: Answer, qid: str, *, shareable: bool = False, extras: Extras = Extras()) -> Card:
-    blocks: list[Block] = [Section(answer.text)]
+def answer_card(answer: Answer, qid: str, *, shareable: bool = False, extras: Extras = Extras(),
+                t: Translator | None = None, contact: str = "") -> Card:
+    """The answer with its sources and buttons, the bot's words in `t`'s language (default English).
+
+    The answer's own text (quoted knowledge) stays as it is; an abstention is the bot's own words, so it
+    is re-worded in `t`'s language (with `contact`, CXBOT_ASK_CONTACT).
+    """
+    t = t or translator()
+    text = abstention(answer.reason, t, contact) if answer.reason and contact else answer.text
+    blocks: list[Block] = [Section(text)]
     if answer.sources:
-        blocks.append(Context(("Quellen:\n" if answer.lang == "de" else "Sources:\n") + source_lines(answer)))
+        blocks.append(Context(t.gettext("Sources:") + "\n" + source_lines(answer)))
     blocks.extend(extras.notes)
     buttons = [
-        Button("👍 Helpful", FEEDBACK_UP, qid),
-        Button("👎 Not helpful", FEEDBACK_DOWN, qid),
+        Button(t.gettext("👍 Helpful"), FEEDBACK_UP, qid),
+        Button(t.gettext("👎 Not helpful"), FEEDBACK_DOWN, qid),
     ]
     if shareable:
-        buttons.append(Button("Share in channel", SHARE, qid, style="primary"))
+        buttons.append(Button(t.gettext("Share in channel"), SHARE, qid, style="primary"))
     buttons.extend(extras.buttons)
     blocks.append(Actions(tuple(buttons)))
-    fallback = answer.text + ("\n" + source_lines(answer) if answer.sources else "")
+    fallback = text + ("\n" + source_lines(answer) if answer.sources else "")
     return Card(title="", blocks=tuple(blocks), fallback=fallback, meta={"question_id": qid})
 
 
-def shared_card(answer: Answer, qid: str, by: User, extras: Extras = Extras()) -> Card:
+def shared_card(answer: Answer, qid: str, by: User, extras: Extras = Extras(), t: Translator | None = None,
+                contact: str = "") -> Card:
     """A private answer as posted for everyone: who shared it, then the card without the share button."""
-    card = answer_card(answer, qid, extras=extras)
-    return replace(card, blocks=(Context("shared an answer from cxbot", by=by), *card.blocks))
+    t = t or translator()
+    card = answer_card(answer, qid, extras=extras, t=t, contact=contact)
+    return replace(card, blocks=(Context(t.gettext("shared an answer from cxbot"), by=by), *card.blocks))
 
 
-def feedback_thanks(positive: bool) -> Text:
-    return Text("Thanks, glad it helped! 👍" if positive else "Thanks, noted — we'll use this to improve the playbooks. 👎")
+def feedback_thanks(positive: bool, t: Translator | None = None) -> Text:
+    t = t or translator()
+    return Text(t.gettext("Thanks, glad it helped! 👍") if positive
+                else t.gettext("Thanks, noted — we'll use this to improve the playbooks. 👎"))
 
 
-GONE = Text("That answer is no longer available to share. Please ask again with `/cx`.")
-UNAVAILABLE = Text("The knowledge base is temporarily unavailable. Please try again in a few minutes.")
+GONE = N_("That answer is no longer available to share. Please ask again with `/cx`.")
+UNAVAILABLE = N_("The knowledge base is temporarily unavailable. Please try again in a few minutes.")

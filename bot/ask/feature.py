@@ -95,7 +95,7 @@ class AskFeature:
             return
         user_hash = hash_user(settings.hash_key.get_secret_value(), inbound.user.platform, inbound.user.id)
         if await asyncio.to_thread(over_rate_limit, self.services.db, settings, user_hash):
-            await turn.reply(RATE_LIMITED)
+            await turn.reply(Text(turn.t.gettext(RATE_LIMITED)))
             return
         started: float | None = None
         try:
@@ -107,7 +107,7 @@ class AskFeature:
             log.exception("knowledge unavailable")
             seconds = time.perf_counter() - started if started is not None else None
             self.answered.notify(Answered(seconds, "unavailable"))
-            await turn.reply(UNAVAILABLE)
+            await turn.reply(Text(turn.t.gettext(UNAVAILABLE)))
             return
         self.answered.notify(Answered(time.perf_counter() - started, "answered" if answer.answered else "abstained"))
         qid = await asyncio.to_thread(
@@ -124,7 +124,8 @@ class AskFeature:
         if inbound.unprompted and not answer.answered:
             return
         extras = await asyncio.to_thread(self.extras_for, answer, qid, inbound)
-        await turn.reply(answer_card(answer, qid, shareable=inbound.private, extras=extras))
+        await turn.reply(answer_card(answer, qid, shareable=inbound.private, extras=extras, t=turn.t,
+                                     contact=settings.ask_contact))
         conv = inbound.conversation
         if conv.thread and conv.kind != "dm" and not inbound.private:
             await asyncio.to_thread(self.threads.remember, conv)
@@ -133,10 +134,11 @@ class AskFeature:
         """Post a private answer for everyone where it was asked, as the asker saw it."""
         kept = await asyncio.to_thread(self.shareable.get, turn.args)
         if kept is None:
-            await turn.reply(GONE)
+            await turn.reply(Text(turn.t.gettext(GONE)))
             return
         extras = await asyncio.to_thread(self.extras_for, kept.answer, turn.args, None)
-        await turn.port.post(kept.conversation, shared_card(kept.answer, turn.args, turn.inbound.user, extras))
+        await turn.port.post(kept.conversation, shared_card(
+            kept.answer, turn.args, turn.inbound.user, extras, t=turn.t, contact=self.services.settings.ask_contact))
 
     async def purge(self) -> None:
         await asyncio.to_thread(self.shareable.purge)
@@ -149,7 +151,7 @@ class AskFeature:
         stored = await asyncio.to_thread(self.log.feedback, turn.args, 1 if positive else -1)
         if stored:
             metrics.feedback(positive)
-            await turn.reply(feedback_thanks(positive))
+            await turn.reply(feedback_thanks(positive, turn.t))
 
 
 def register(services: Services) -> AskFeature:

@@ -9,10 +9,11 @@ from typing import Protocol
 import numpy as np
 
 from bot.ask import abstain
-from bot.ask.answer import Answer, NoAnswer, Source
+from bot.ask.answer import Answer, NoAnswer, Source, abstention
 from bot.ask.answertype import Wants, wants
 from bot.ask.chooser import DocInput, Scored, from_chunks, score
 from bot.ask.extractive import compose
+from bot.i18n import translator
 from bot.search.retriever import DocUnits, Passage, Retriever
 from bot.text import detect_lang, stems
 
@@ -47,21 +48,6 @@ class Policy:
     # sentence well while no chunk as a whole stands out.
     unit_weight: float = 0.3
     rerank_docs: int = 10
-
-
-NO_ANSWER = {
-    "en": "I couldn't find an answer to that in our CX knowledge, so I won't guess. "
-    "Please ask {contact}, or rephrase the question if you think it should be covered.",
-    "de": "Dazu habe ich in unserem CX-Wissen keine Antwort gefunden und möchte nicht raten. "
-    "Frag am besten {contact} – oder formuliere die Frage um, falls sie abgedeckt sein sollte.",
-}
-CONTACT_DE = "dein CX-Team oder die Verantwortlichen für das passende Playbook"
-NO_DETAIL = {
-    "en": "Our CX knowledge covers this topic, but I couldn't find that detail in it, so I won't guess. "
-    "The closest source is listed below; for the detail itself, please ask {contact}.",
-    "de": "Zu diesem Thema gibt es etwas in unserem CX-Wissen, aber genau dieses Detail habe ich nicht "
-    "gefunden und möchte nicht raten. Die nächstliegende Quelle steht unten; für das Detail frag am besten {contact}.",
-}
 
 
 def rank_documents(passages: list[Passage]) -> list[list[Passage]]:
@@ -110,9 +96,10 @@ class AskService:
             return False
         return not (not f["xling"] and f["coverage"] < p.min_coverage and f["dense"] < p.coverage_trusted_above)
 
-    def _abstain(self, question: str, lang: str) -> Answer:
-        contact = self.contact if lang == "en" else CONTACT_DE
-        return Answer(question, NO_ANSWER[lang].format(contact=contact), False, [], lang)
+    def _abstain(self, question: str, lang: str, reason: str = "no_answer", sources: list[Source] | None = None) -> Answer:
+        """An abstention in the question's language (chat re-words it in the asker's: `abstention`)."""
+        text = abstention(reason, translator(lang), self.contact)
+        return Answer(question, text, False, sources or [], lang, reason)
 
     def answer(
         self, question: str, history: tuple[str, ...] = (), allowed: frozenset[str] | None = None,
@@ -148,8 +135,7 @@ class AskService:
                 abstain.features(scored, want, self.retriever.idf("\x00"), self.last_features)
             )
             if abstain.declines(self.last_features):
-                contact = self.contact if lang == "en" else CONTACT_DE
-                return Answer(question, NO_DETAIL[lang].format(contact=contact), False, sources[:2], lang)
+                return self._abstain(question, lang, "no_detail", sources[:2])
             text = compose(scored, want)
         return Answer(question, text, True, sources, lang)
 

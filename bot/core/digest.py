@@ -14,9 +14,11 @@ from dataclasses import dataclass
 class DigestSection:
     """A titled paragraph of the digest.
 
-    `summary(conversation_key)` gets a key like `slack:C123` and returns the paragraph for that
-    conversation, or None to leave the section out. It is called in a worker thread.
+    `summary(conversation_key, language)` gets a key like `slack:C123` and the digest's language ("en",
+    "de"; `bot.i18n.translator(language)` words it) and returns the paragraph for that conversation,
+    or None to leave the section out. It is called in a worker thread. `title` is marked with
+    `bot.i18n.N_` and translated by the digest.
     """
 
     title: str
-    summary: Callable[[str], str | None]
+    summary: Callable[[str, str], str | None]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.i18n import DEFAULT_LANGUAGE, N_, Translator, translator
 from bot.kpi.compute import KpiReport
 from bot.kpi.config import Threshold
 from bot.kpi.metrics import METRICS, Metric
@@ -43,6 +44,11 @@ class Digest:
     gaps: list[str] = field(default_factory=list)
     gaps_more: int = 0
     sections: list[tuple[str, str]] = field(default_factory=list)  # (title, paragraph) from other features
+    language: str = DEFAULT_LANGUAGE  # of its sentences; the card and chart use the same
+
+    @property
+    def t(self) -> Translator:
+        return translator(self.language)
 
     @property
     def week_label(self) -> str:
@@ -50,36 +56,52 @@ class Digest:
 
     @property
     def period(self) -> str:
+        """"Nov 23 – 29, 2026" / "23.–29. Nov. 2026"."""
         start = monday(self.week)
         end = monday(self.week + 1)
-        return f"{start:%d %b} – {end.fromordinal(end.toordinal() - 1):%d %b %Y}"
+        return self.t.date_range(start, end.fromordinal(end.toordinal() - 1))
 
 
-DOCTOR_HINT = "an admin can see why with `cxbot doctor`"
+DOCTOR_HINT = N_("an admin can see why with `cxbot doctor`")
 
 
-def unavailable(name: str, kind: str) -> str:
+def unavailable(name: str, kind: str, t: Translator | None = None) -> str:
     """How chat names a dataset it cannot read: its configured name and kind, never a path or an error."""
-    return f"{name} ({kind}): not available"
+    return (t or translator()).gettext("{name} ({kind}): not available").format(name=name, kind=kind)
 
 
-def fmt(metric: Metric, value: float) -> str:
-    text = f"{value:,.{metric.decimals}f}"
-    return text + {"%": "%", "h": " h", "pts": ""}.get(metric.unit, "")
+def signed(text: str, value: float) -> str:
+    return text if value < 0 else "+" + text
 
 
-def fmt_change(metric: Metric, change: float, base: float | None = None) -> str:
+def fmt(metric: Metric, value: float, t: Translator | None = None) -> str:
+    """A KPI value with its unit, as the language writes it: "83%" / "83 %", "1.7 h" / "1,7 h"."""
+    t = t or translator()
+    if metric.unit == "%":
+        return t.percent(value / 100, metric.decimals)
+    if metric.unit == "h":
+        return t.duration_hours(value, metric.decimals)
+    return t.number(value, metric.decimals)
+
+
+def fmt_change(metric: Metric, change: float, base: float | None = None, t: Translator | None = None) -> str:
+    """A signed change: "+12%" (relative), "-6 pts", "+0.4 h"."""
+    t = t or translator()
     if metric.relative and base:
-        return f"{change / base:+.0%}"
-    unit = {"pts": " pts", "%": " pts", "h": " h"}.get(metric.unit, "")
-    return f"{change:+,.{metric.decimals}f}{unit}"
+        return signed(t.percent(change / base), change)
+    number = signed(t.fixed(change, metric.decimals), change)
+    if metric.unit in ("pts", "%"):
+        return t.gettext("{n} pts").format(n=number)
+    if metric.unit == "h":
+        return f"{number}\u00a0h"
+    return number
 
 
 def _finite(x: float) -> bool:
     return not math.isnan(x)
 
 
-def _sentence(line: Line, series: np.ndarray, driver: str | None) -> str | None:
+def _sentence(line: Line, series: np.ndarray, driver: str | None, t: Translator) -> str | None:
     """A plain-language sentence when the week-over-week move is notable, else None."""
     m, wow = line.metric, line.wow
     if wow is None:
@@ -88,21 +110,22 @@ def _sentence(line: Line, series: np.ndarray, driver: str | None) -> str | None:
     size = abs(wow / prev) if m.relative and prev else abs(wow)
     if size < m.notable:
         return None
-    verb = "rose" if wow > 0 else "fell"
     if m.unit in ("pts", "%"):
-        amount = f"{abs(wow):.0f} point{'s' if round(abs(wow)) != 1 else ''}"
+        points = round(abs(wow))
+        amount = t.ngettext("{n} point", "{n} points", points).format(n=t.number(points))
     elif m.relative and prev:
-        amount = f"{abs(wow) / prev:.0%}"
+        amount = t.percent(abs(wow) / prev)
     else:
-        amount = f"{abs(wow):.{m.decimals}f}"
-    text = f"{m.label} {verb} {amount} to {fmt(m, line.value)}"
+        amount = t.fixed(abs(wow), m.decimals)
+    moved = t.gettext("{kpi} rose {amount} to {value}") if wow > 0 else t.gettext("{kpi} fell {amount} to {value}")
+    text = moved.format(kpi=t.gettext(m.label), amount=amount, value=fmt(m, line.value, t))
     history = series[~np.isnan(series)]
     if len(history) >= 4:
         span = len(history)
         if line.value <= history.min():
-            text += f", the lowest in {span} weeks"
+            text += t.gettext(", the lowest in {n} weeks").format(n=span)
         elif line.value >= history.max():
-            text += f", the highest in {span} weeks"
+            text += t.gettext(", the highest in {n} weeks").format(n=span)
     good = (wow > 0) == m.higher_is_better
     text += "" if good else " ⚠"
     if driver:
@@ -110,8 +133,10 @@ def _sentence(line: Line, series: np.ndarray, driver: str | None) -> str | None:
     return text + "."
 
 
-def build(report: KpiReport, thresholds: dict[str, Threshold]) -> Digest:
-    """The digest of the last week in `report` (the weeks before give the deltas and the trend)."""
+def build(report: KpiReport, thresholds: dict[str, Threshold], language: str = DEFAULT_LANGUAGE) -> Digest:
+    """The digest of the last week in `report` (the weeks before give the deltas and the trend), worded
+    in `language`."""
+    t = translator(language)
     lines: list[Line] = []
     sentences: list[str] = []
     breaches: list[str] = []
@@ -125,19 +150,24 @@ def build(report: KpiReport, thresholds: dict[str, Threshold]) -> Digest:
         before = before[~np.isnan(before)]
         line = Line(metric, value, value - prev if _finite(prev) else None,
                     value - float(before.mean()) if len(before) else None)
-        if (t := thresholds.get(key)) and (why := t.breached(value)):
+        if (bound := thresholds.get(key)) and (why := bound.breached(value, t)):
             line.breach = why
-            breaches.append(f"{metric.label} is {fmt(metric, value)}, {why}.")
+            breaches.append(t.gettext("{kpi} is {value}, {why}.").format(
+                kpi=t.gettext(metric.label), value=fmt(metric, value, t), why=why))
         lines.append(line)
         d = report.drivers.get(key)
         driver = None
         inverse = key in ("nps", "csat")  # more detractors / unhappy answers pull these down
         if d and line.wow is not None and (d.change > 0) == ((line.wow > 0) != inverse):
-            driver = f"{d.what} {'rose' if d.change > 0 else 'fell'} mainly in {d.segment} ({d.change:+d})"
-        if s := _sentence(line, series, driver):
+            moved = (t.gettext("{what} rose mainly in {segment} ({change})") if d.change > 0
+                     else t.gettext("{what} fell mainly in {segment} ({change})"))
+            driver = moved.format(what=t.gettext(d.what), segment=d.segment,
+                                  change=signed(t.number(d.change), d.change))
+        if s := _sentence(line, series, driver, t):
             sentences.append(s)
-    footer = [f"{name}: {bad.summary()}" for name, bad in report.bad.items() if bad.bad]
-    footer += [unavailable(name, report.kinds.get(name, "source")) for name in report.errors]
+    footer = [f"{name}: {bad.summary(t)}" for name, bad in report.bad.items() if bad.bad]
+    footer += [unavailable(name, report.kinds.get(name, "source"), t) for name in report.errors]
     if report.errors:
-        footer.append(DOCTOR_HINT)
-    return Digest(week=report.weeks[-1], lines=lines, sentences=sentences, breaches=breaches, footer=footer)
+        footer.append(t.gettext(DOCTOR_HINT))
+    return Digest(week=report.weeks[-1], lines=lines, sentences=sentences, breaches=breaches, footer=footer,
+                  language=t.language)

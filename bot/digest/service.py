@@ -14,6 +14,7 @@ from bot.ask.store import QuestionLog
 from bot.core.digest import DigestSection
 from bot.digest.build import Digest, build
 from bot.digest.chart import trend_png
+from bot.i18n import DEFAULT_LANGUAGE, N_, translator
 from bot.kpi.compute import KpiReport, Tables, compute, load_tables
 from bot.kpi.config import KpiConfig, Threshold, load_config
 from bot.kpi.sources import CsvSource
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 WINDOW = 12  # weeks of history behind each digest (trend chart, "lowest in N weeks")
 MAX_GAPS = 8
+UNANSWERED = N_("unanswered")
 
 
 class DigestService:
@@ -36,7 +38,7 @@ class DigestService:
         self.sections = sections
         self._lock = threading.Lock()
         self._tables: tuple[tuple[float, ...], KpiConfig, Tables] | None = None
-        self._digests: OrderedDict[tuple[int, tuple[float, ...]], Digest] = OrderedDict()
+        self._digests: OrderedDict[tuple[int, tuple[float, ...], str], Digest] = OrderedDict()
 
     @property
     def config_path(self) -> Path:
@@ -57,16 +59,16 @@ class DigestService:
         self._tables = (version, cfg, load_tables(cfg))
         return self._tables
 
-    def kpis(self, week: int) -> Digest:
-        """The KPI part of a week's digest (shared by every channel; cached)."""
+    def kpis(self, week: int, language: str = DEFAULT_LANGUAGE) -> Digest:
+        """The KPI part of a week's digest in `language` (shared by every channel; cached)."""
         with self._lock:
             version, cfg, tables = self._load()
-            key = (week, version)
+            key = (week, version, language)
             if key in self._digests:
                 return self._digests[key]
             report = compute(tables, week - WINDOW + 1, week)
-            digest = build(report, cfg.thresholds)
-            digest.chart = trend_png(report, cfg.thresholds, WINDOW) if digest.lines else None
+            digest = build(report, cfg.thresholds, language)
+            digest.chart = trend_png(report, cfg.thresholds, WINDOW, digest.t) if digest.lines else None
             self._digests[key] = digest
             while len(self._digests) > 8:
                 self._digests.popitem(last=False)
@@ -78,11 +80,15 @@ class DigestService:
             _version, cfg, tables = self._load()
         return compute(tables, last_week - weeks + 1, last_week), dict(cfg.thresholds)
 
-    def digest(self, week: int, conversation_key: str | None = None) -> Digest:
-        """The full digest of `week` for a channel: KPIs, contributed sections, the week's knowledge gaps."""
-        base = self.kpis(week)
+    def digest(self, week: int, conversation_key: str | None = None, language: str | None = None) -> Digest:
+        """The full digest of `week` for a channel: KPIs, contributed sections, the week's knowledge gaps.
+
+        Worded in `language` (a subscription's or an asker's); default: CXBOT_LANGUAGE.
+        """
+        base = self.kpis(week, translator(language or self.settings.language).language)
+        t = base.t
         out = Digest(week=base.week, lines=base.lines, sentences=base.sentences, breaches=base.breaches,
-                     footer=base.footer, chart=base.chart)
+                     footer=base.footer, chart=base.chart, language=base.language)
         if self.gaps is not None:
             since = week_start_utc(week)
             # A channel's digest lists only questions asked in that channel: never DMs or other
@@ -90,7 +96,7 @@ class DigestService:
             rows = self.gaps.gaps(since, since + timedelta(days=7), conversation=conversation_key)
             seen: dict[str, str] = {}
             for r in rows:
-                why = "👎" if r.feedback == -1 else "unanswered"
+                why = "👎" if r.feedback == -1 else t.gettext(UNANSWERED)
                 seen.setdefault(" ".join(r.question.split())[:160], why)
             out.gaps = [f"{q} ({why})" for q, why in list(seen.items())[:MAX_GAPS]]
             out.gaps_more = max(0, len(seen) - MAX_GAPS)
@@ -98,7 +104,7 @@ class DigestService:
             if not conversation_key:
                 break
             try:
-                text = section.summary(conversation_key)
+                text = section.summary(conversation_key, out.language)
             except Exception:
                 log.exception("digest section failed", extra={"section": section.title})
                 continue

@@ -51,6 +51,7 @@ class Subscription(Base):
     active: Mapped[bool] = mapped_column(Boolean)
     since: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(8), nullable=True)  # None: CXBOT_LANGUAGE (digest_0003)
 
     @property
     def slot(self) -> Slot:
@@ -85,8 +86,9 @@ class DigestStore:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def subscribe(self, conv: Conversation, slot: Slot, by: str, now: datetime) -> Subscription:
-        """Create or change the conversation's subscription (one per conversation)."""
+    def subscribe(self, conv: Conversation, slot: Slot, by: str, now: datetime,
+                  language: str | None = None) -> Subscription:
+        """Create or change the conversation's subscription (one per conversation), posted in `language`."""
         with self.db.session() as s, s.begin():
             sub = s.scalars(select(Subscription).where(Subscription.conversation_key == conv.key())).first()
             if sub is None:
@@ -94,7 +96,7 @@ class DigestStore:
                                    team=conv.team, conversation_key=conv.key(), created_by=by)
                 s.add(sub)
             sub.weekday, sub.minute, sub.timezone = slot.weekday, slot.minute, slot.timezone
-            sub.active, sub.since = True, now
+            sub.active, sub.since, sub.language = True, now, language
             return sub
 
     def unsubscribe(self, conv: Conversation) -> bool:

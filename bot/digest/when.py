@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.i18n import N_, Translator, UserError, translator
+
 DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# German day names work too (`digest subscribe freitag 16:30`)
+TAGE = ("montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag")
+EVERY = (N_("Mondays"), N_("Tuesdays"), N_("Wednesdays"), N_("Thursdays"), N_("Fridays"), N_("Saturdays"),
+         N_("Sundays"))
 _TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 
 
@@ -19,8 +25,12 @@ class Slot:
     minute: int = 9 * 60
     timezone: str = "UTC"
 
-    def describe(self) -> str:
-        return f"{DAYS[self.weekday].title()}s at {self.minute // 60:02d}:{self.minute % 60:02d} ({self.timezone})"
+    def describe(self, t: Translator | None = None) -> str:
+        """"Fridays at 16:30 (Europe/Berlin)" / "freitags um 16:30 (Europe/Berlin)"."""
+        t = t or translator()
+        return t.gettext("{days} at {time} ({zone})").format(
+            days=t.gettext(EVERY[self.weekday]), time=f"{self.minute // 60:02d}:{self.minute % 60:02d}",
+            zone=self.timezone)
 
     def due(self, now: datetime) -> tuple[str, datetime, datetime]:
         """For the local ISO week holding `now`: (its label, when the digest is due, when the week ends), UTC."""
@@ -39,25 +49,26 @@ def parse_slot(words: list[str], default_zone: str) -> Slot:
     weekday, minute, zone = 0, 9 * 60, default_zone
     for word in words:
         w = word.strip().lower()
-        days = [i for i, d in enumerate(DAYS) if len(w) >= 3 and d.startswith(w)]
+        days = [i for names in (DAYS, TAGE) for i, d in enumerate(names) if len(w) >= 2 and d.startswith(w)]
         if days:
             weekday = days[0]
         elif m := _TIME.match(w):
             hour, mins = int(m.group(1)), int(m.group(2) or 0)
             if m.group(3):
                 if not 1 <= hour <= 12:
-                    raise ValueError(f"{word!r} is not a time")
+                    raise UserError(N_("`{word}` is not a time"), word=word)
                 hour = hour % 12 + (12 if m.group(3).lower() == "pm" else 0)
             if hour > 23 or mins > 59:
-                raise ValueError(f"{word!r} is not a time of day")
+                raise UserError(N_("`{word}` is not a time of day"), word=word)
             minute = hour * 60 + mins
         elif "/" in word or word.upper() == "UTC":
             zone = "UTC" if word.upper() == "UTC" else word
         else:
-            raise ValueError(f"I don't understand {word!r}: give a day (monday), a time (09:00) and/or a time zone (Europe/Berlin)")
+            raise UserError(N_("I don't understand `{word}`: give a day (monday), a time (09:00) and/or a time zone "
+                               "(Europe/Berlin)"), word=word)
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"unknown time zone {zone!r} (use an IANA name like Europe/Berlin)") from None
+        raise UserError(N_("unknown time zone `{zone}` (use an IANA name like Europe/Berlin)"), zone=zone) from None
     return Slot(weekday, minute, zone)
 

@@ -9,6 +9,14 @@ summaries) and translate it later with `t.gettext(CONSTANT)`. `python -m bot.i18
 
 from __future__ import annotations
 
-from bot.i18n.translator import DEFAULT_LANGUAGE, LANGUAGES, N_, Translator, language_of, translator
+from bot.i18n.translator import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    N_,
+    Translator,
+    UserError,
+    language_of,
+    translator,
+)
 
-__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "N_", "Translator", "language_of", "translator"]
+__all__ = ["DEFAULT_LANGUAGE", "LANGUAGES", "N_", "Translator", "UserError", "language_of", "translator"]

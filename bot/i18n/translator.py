@@ -103,15 +103,23 @@ class Translator:
 
         return format_date(day, format=style, locale=self.language)
 
-    def datetime(self, moment: dt.datetime, style: str = "medium") -> str:
-        from babel.dates import format_datetime
+    def datetime(self, moment: dt.datetime) -> str:
+        """A moment, 24-hour clock: "Nov 30, 2026, 14:00" / "30. Nov. 2026, 14:00" (no time-zone shift)."""
+        from babel.dates import format_skeleton
 
-        return format_datetime(moment, format=style, locale=self.language)
+        day = format_skeleton("yMMMd", moment, locale=self.language)
+        return f"{day}, {format_skeleton('Hm', moment, locale=self.language)}"
 
     def time(self, moment: dt.datetime, style: str = "short") -> str:
         from babel.dates import format_time
 
         return format_time(moment, format=style, locale=self.language)
+
+    def span(self, delta: dt.timedelta) -> str:
+        """A length of time, rounded to its largest unit: "3 days" / "3 Tage"."""
+        from babel.dates import format_timedelta
+
+        return format_timedelta(delta, threshold=1.0, locale=self.language)
 
     def date_range(self, start: dt.date, end: dt.date) -> str:
         """Two days as one range: "Nov 23 – 29, 2026" / "23.–29. Nov. 2026"."""
@@ -130,3 +138,19 @@ class Translator:
 def translator(language: str | None = None) -> Translator:
     """The (shared, immutable) translator for `language`; unknown or empty: English."""
     return Translator(language_of(language) or DEFAULT_LANGUAGE)
+
+
+class UserError(ValueError):
+    """Input a person got wrong; `text(t)` says what, in their language.
+
+    `message` is marked with `N_` at the raise (`UserError(N_("`{word}` is not a day"), word=w)`) and may
+    hold `{placeholders}` filled from `values`; `str(error)` is the English text (logs, the CLI).
+    """
+
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message.format(**values))
+        self.message = message
+        self.values = values
+
+    def text(self, t: Translator) -> str:
+        return t.gettext(self.message).format(**self.values)

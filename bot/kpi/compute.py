@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.i18n import N_
 from bot.kpi import metrics
 from bot.kpi.config import KpiConfig
 from bot.kpi.load import BadRows, Table, load_accounts, load_surveys, load_tickets
@@ -90,10 +91,10 @@ def compute(tables: Tables, first_week: int, last_week: int) -> KpiReport:
             sel = kind == code
             report.values[name] = fn(w[sel], score[sel], n)
         det = (kind == 0) & (score <= 6)
-        if d := _driver("detractors", w, s.cols["segment"], det, s.segments, n):
+        if d := _driver(N_("detractors"), w, s.cols["segment"], det, s.segments, n):
             report.drivers["nps"] = d
         low = (kind == 1) & (score <= 3)
-        if d := _driver("unhappy answers", w, s.cols["segment"], low, s.segments, n):
+        if d := _driver(N_("unhappy answers"), w, s.cols["segment"], low, s.segments, n):
             report.drivers["csat"] = d
     if (t := tables.tickets) is not None:
         report.bad["tickets"] = t.bad
@@ -102,7 +103,7 @@ def compute(tables: Tables, first_week: int, last_week: int) -> KpiReport:
         report.values["first_response_hours"] = metrics.median(w, t.cols["frt"], n)
         report.values["resolution_hours"] = metrics.median(w, t.cols["res"], n)
         report.values["ticket_volume"] = metrics.volume(w, n)
-        if d := _driver("tickets", w, t.cols["segment"], np.ones(len(w), bool), t.segments, n):
+        if d := _driver(N_("tickets"), w, t.cols["segment"], np.ones(len(w), bool), t.segments, n):
             report.drivers["ticket_volume"] = d
     if (a := tables.accounts) is not None:
         report.bad["accounts"] = a.bad

@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from bot.i18n import N_, Translator, translator
 from bot.kpi.sources import CsvSource, HttpJsonSource, Source, SqlSource
 
 ROLES: dict[str, tuple[str, ...]] = {
@@ -41,12 +42,13 @@ class Threshold:
     min: float | None = None
     max: float | None = None
 
-    def breached(self, value: float) -> str | None:
-        """`below the threshold of 30` (or above) when the value is outside the bound, else None."""
+    def breached(self, value: float, t: Translator | None = None) -> str | None:
+        """`below the threshold of 30` (or above, in `t`'s language) when the value is outside the bound."""
+        t = t or translator()
         if self.min is not None and value < self.min:
-            return f"below the threshold of {self.min:g}"
+            return t.gettext(N_("below the threshold of {bound}")).format(bound=t.number(self.min, 6))
         if self.max is not None and value > self.max:
-            return f"above the threshold of {self.max:g}"
+            return t.gettext(N_("above the threshold of {bound}")).format(bound=t.number(self.max, 6))
         return None
 
 

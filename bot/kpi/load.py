@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.i18n import N_, Translator, translator
 from bot.kpi.config import Dataset
 from bot.kpi.parse import label_keys, parse_labels, parse_numbers, parse_times
 from bot.kpi.weeks import week_of_times
@@ -34,9 +35,15 @@ class BadRows:
             self.reasons[reason] += n
         return ~mask
 
-    def summary(self) -> str:
-        parts = ", ".join(f"{n} {why}" for why, n in self.reasons.most_common())
-        return f"{self.bad} of {self.total} rows skipped ({parts})" if self.bad else f"{self.total} rows, all usable"
+    def summary(self, t: Translator | None = None) -> str:
+        """"6 of 10 rows skipped (4 unreadable date, ...)", in `t`'s language (reasons are marked `N_`)."""
+        t = t or translator()
+        parts = ", ".join(f"{t.number(n)} {t.gettext(why)}" for why, n in self.reasons.most_common())
+        if not self.bad:
+            return t.ngettext("{total} row, all usable", "{total} rows, all usable", self.total).format(
+                total=t.number(self.total))
+        return t.ngettext("{bad} of {total} row skipped ({why})", "{bad} of {total} rows skipped ({why})",
+                          self.total).format(bad=t.number(self.bad), total=t.number(self.total), why=parts)
 
 
 @dataclass
@@ -75,18 +82,18 @@ def load_surveys(ds: Dataset) -> Table:
     for chunk in ds.source.read([c["date"], c["survey"], c["score"], c["segment"]]):
         bad.total += len(chunk.columns[c["date"]]) + chunk.malformed
         if chunk.malformed:
-            bad.reasons["malformed line"] += chunk.malformed
+            bad.reasons[N_("malformed line")] += chunk.malformed
         when, bad_time = parse_times(chunk.columns[c["date"]])
         score, bad_score = parse_numbers(chunk.columns[c["score"]])
         kinds_raw = np.char.lower(np.char.strip(chunk.columns[c["survey"]].astype("U16")))
         kind = np.full(len(score), -1, np.int8)
         for code, name in enumerate(SURVEY_KINDS):
             kind[kinds_raw == name] = code
-        ok = bad.reject(bad_time | np.isnat(when), "unreadable or missing date")
-        ok &= bad.reject(ok & (kind < 0), "unknown survey type")
-        ok &= bad.reject(ok & (bad_score | np.isnan(score)), "unreadable or missing score")
+        ok = bad.reject(bad_time | np.isnat(when), N_("unreadable or missing date"))
+        ok &= bad.reject(ok & (kind < 0), N_("unknown survey type"))
+        ok &= bad.reject(ok & (bad_score | np.isnan(score)), N_("unreadable or missing score"))
         lo, hi = LOWEST[np.clip(kind, 0, 2)], HIGHEST[np.clip(kind, 0, 2)]
-        ok &= bad.reject(ok & ((score < lo) | (score > hi)), "score out of range")
+        ok &= bad.reject(ok & ((score < lo) | (score > hi)), N_("score out of range"))
         out["week"].append(week_of_times(when[ok]))
         out["kind"].append(kind[ok])
         out["score"].append(score[ok])
@@ -117,17 +124,17 @@ def load_tickets(ds: Dataset) -> Table:
         col = chunk.columns
         bad.total += len(col[c["created"]]) + chunk.malformed
         if chunk.malformed:
-            bad.reasons["malformed line"] += chunk.malformed
+            bad.reasons[N_("malformed line")] += chunk.malformed
         created, b1 = parse_times(col[c["created"]])
         first, b2 = parse_times(col[c["first_response"]])
         solved, b3 = parse_times(col[c["resolved"]])
         contacts, b4 = parse_numbers(col[c["contacts"]])
-        ok = bad.reject(b1 | np.isnat(created), "unreadable or missing date")
-        ok &= bad.reject(ok & (b2 | b3), "unreadable date")
-        ok &= bad.reject(ok & (b4 | (contacts < 0)), "unreadable contact count")
+        ok = bad.reject(b1 | np.isnat(created), N_("unreadable or missing date"))
+        ok &= bad.reject(ok & (b2 | b3), N_("unreadable date"))
+        ok &= bad.reject(ok & (b4 | (contacts < 0)), N_("unreadable contact count"))
         frt = _hours(created, first)
         res = _hours(created, solved)
-        ok &= bad.reject(ok & ((frt < 0) | (res < 0)), "answer or resolution before creation")
+        ok &= bad.reject(ok & ((frt < 0) | (res < 0)), N_("answer or resolution before creation"))
         out["week"].append(week_of_times(created[ok]))
         out["frt"].append(frt[ok])
         out["res"].append(res[ok])
@@ -149,11 +156,11 @@ def load_accounts(ds: Dataset) -> Table:
     for chunk in ds.source.read([c["started"], c["churned"]]):
         bad.total += len(chunk.columns[c["started"]]) + chunk.malformed
         if chunk.malformed:
-            bad.reasons["malformed line"] += chunk.malformed
+            bad.reasons[N_("malformed line")] += chunk.malformed
         started, b1 = parse_times(chunk.columns[c["started"]])
         churned, b2 = parse_times(chunk.columns[c["churned"]])
-        ok = bad.reject(b1 | b2 | np.isnat(started), "unreadable or missing date")
-        ok &= bad.reject(ok & (churned < started), "churned before it started")
+        ok = bad.reject(b1 | b2 | np.isnat(started), N_("unreadable or missing date"))
+        ok &= bad.reject(ok & (churned < started), N_("churned before it started"))
         started_parts.append(started[ok])
         churned_parts.append(churned[ok])
     empty = np.zeros(0, "datetime64[s]")

@@ -21,11 +21,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.i18n import N_
+
 
 @dataclass(frozen=True)
 class Metric:
     key: str
-    label: str
+    label: str  # English, marked for translation: show `t.gettext(metric.label)`
     unit: str  # "pts" (score points), "%", "h", "" (count or mean)
     higher_is_better: bool
     notable: float  # a week-over-week move at least this large gets a sentence
@@ -34,14 +36,14 @@ class Metric:
 
 
 METRICS: dict[str, Metric] = {m.key: m for m in (
-    Metric("nps", "NPS", "pts", True, 5),
-    Metric("csat", "CSAT", "%", True, 3),
-    Metric("ces", "CES", "", True, 0.3, decimals=1),
-    Metric("fcr", "First-contact resolution", "%", True, 4),
-    Metric("first_response_hours", "Median first response", "h", False, 0.2, relative=True, decimals=1),
-    Metric("resolution_hours", "Median resolution time", "h", False, 0.2, relative=True, decimals=1),
-    Metric("ticket_volume", "Ticket volume", "", False, 0.15, relative=True),
-    Metric("churn_rate", "Churn rate", "%", False, 0.3, decimals=2),
+    Metric("nps", N_("NPS"), "pts", True, 5),
+    Metric("csat", N_("CSAT"), "%", True, 3),
+    Metric("ces", N_("CES"), "", True, 0.3, decimals=1),
+    Metric("fcr", N_("First-contact resolution"), "%", True, 4),
+    Metric("first_response_hours", N_("Median first response"), "h", False, 0.2, relative=True, decimals=1),
+    Metric("resolution_hours", N_("Median resolution time"), "h", False, 0.2, relative=True, decimals=1),
+    Metric("ticket_volume", N_("Ticket volume"), "", False, 0.15, relative=True),
+    Metric("churn_rate", N_("Churn rate"), "%", False, 0.3, decimals=2),
 )}
 
 

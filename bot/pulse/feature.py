@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.core.digest import DigestSection
+from bot.i18n import N_
 from bot.pulse.cards import VOTE
 from bot.pulse.commands import USAGE, PulseCommands
 from bot.pulse.service import PulseService
@@ -22,13 +23,14 @@ if TYPE_CHECKING:
 __all__ = ["USAGE", "register"]
 
 
-DIGEST_TITLE = "Latest pulse"
+DIGEST_TITLE = N_("Latest pulse")
 
 
 def register(services: Services) -> PulseService:
     service = PulseService(services.settings, services.db, services.ports)
     commands = PulseCommands(service)
-    services.router.add_command("pulse", commands.pulse, usage="pulse start|close|results|list|schedule")
+    services.router.add_command("pulse", commands.pulse, usage=N_("pulse start|close|results|list|schedule"),
+                                summary=N_("Run anonymous pulse checks on customer centricity (`pulse help` for more)."))
     services.router.add_action(VOTE, commands.vote)
     every = services.settings.pulse_tick_seconds
 

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+from bot.i18n import N_, UserError
+
 MIN_DURATION = timedelta(seconds=10)
 MAX_DURATION = timedelta(days=90)
 UNITS = {
@@ -21,8 +23,8 @@ CHANNEL_RE = re.compile(r"^(?:<#([A-Z0-9]+)(?:\|[^>]*)?>|#?([\w.:@-]+))$")
 LANGS = ("en", "de")
 
 
-class ParseError(ValueError):
-    """Input that cannot be understood; the message is shown to the person as is."""
+class ParseError(UserError):
+    """Input that cannot be understood; `text(t)` is what the person sees, in their language."""
 
 
 def parse_duration(text: str) -> timedelta:
@@ -30,10 +32,10 @@ def parse_duration(text: str) -> timedelta:
     match = DURATION_RE.match(text)
     unit = UNITS.get(match.group(2).lower()) if match else None
     if not match or unit is None:
-        raise ParseError(f"I can't read the duration `{text}`; try e.g. `3d`, `12h`, `90m` or `1w`.")
+        raise ParseError(N_("I can't read the duration `{text}`; try e.g. `3d`, `12h`, `90m` or `1w`."), text=text)
     delta = timedelta(seconds=float(match.group(1).replace(",", ".")) * unit)
     if not MIN_DURATION <= delta <= MAX_DURATION:
-        raise ParseError("A pulse can run between 10 seconds and 90 days.")
+        raise ParseError(N_("A pulse can run between 10 seconds and 90 days."))
     return delta
 
 
@@ -41,7 +43,7 @@ def parse_channel(token: str) -> str:
     """A channel id from `<#C123|name>`, `<#C123>`, `#name` or a bare id."""
     match = CHANNEL_RE.match(token.strip())
     if not match:
-        raise ParseError(f"I can't tell which channel `{token}` is; mention it like #channel.")
+        raise ParseError(N_("I can't tell which channel `{token}` is; mention it like #channel."), token=token)
     return match.group(1) or match.group(2)
 
 
@@ -81,7 +83,7 @@ def parse_start(text: str) -> StartArgs:
         elif template is None:
             template = low
         else:
-            raise ParseError(f"I don't understand `{word}`. Usage: `pulse start [template] [en|de] "
-                             "[for 3d] [in #channel]`.")
+            raise ParseError(N_("I don't understand `{word}`. Usage: `pulse start [template] [en|de] "
+                                "[for 3d] [in #channel]`."), word=word)
         i += 1
     return StartArgs(template, lang, duration, channel)

@@ -16,6 +16,7 @@ from bot.core.model import Block, Card, Conversation, Inbound, Text, User
 from bot.core.port import ChatPort
 from bot.core.privacy import hash_user
 from bot.db.engine import Database
+from bot.i18n import N_, translator
 from bot.ops import metrics
 from bot.pulse import cards
 from bot.pulse.chart import results_png
@@ -29,7 +30,7 @@ from bot.trust.roles import is_evangelist
 
 log = logging.getLogger(__name__)
 
-CLOSED_VOTE = Text("Sorry, this pulse has already closed, so that vote wasn't counted. Thanks for wanting to take part!")
+CLOSED_VOTE = N_("Sorry, this pulse has already closed, so that vote wasn't counted. Thanks for wanting to take part!")
 
 
 class PulseService:
@@ -109,7 +110,7 @@ class PulseService:
         if not stored:
             pulse = await asyncio.to_thread(self.store.get, vote.pulse_id)
             if pulse is not None and not pulse.is_open:
-                await port.reply(inbound, CLOSED_VOTE)
+                await port.reply(inbound, Text(translator(pulse.lang).gettext(CLOSED_VOTE)))
             return False
         metrics.vote()
         self._schedule_refresh(vote.pulse_id, port)
@@ -189,20 +190,21 @@ class PulseService:
             previous_id=previous.id if previous else None,
         )
 
-    def digest_summary(self, conversation_key: str) -> str | None:
+    def digest_summary(self, conversation_key: str, language: str) -> str | None:
         """One paragraph on the channel's latest closed pulse, for the weekly digest (floor applied)."""
         pulse = self.store.latest_closed(conversation_key)
         if pulse is None:
             return None
+        t = translator(language)
         res = self._results(pulse)
         parts = []
         for st in res.statements:
             if not st.shown or st.mean is None:
-                parts.append(f"“{st.text}”: not enough responses to keep answers anonymous")
+                parts.append(f"“{st.text}”: " + t.gettext(cards.NOT_ENOUGH))
                 continue
-            change = f" ({st.change:+.1f})" if st.change is not None else ""
-            parts.append(f"“{st.text}”: {st.mean:.1f}{change}")
-        return f"{res.title} — {res.participation} took part. " + "; ".join(parts)
+            change = f" ({'+' if st.change >= 0 else ''}{t.fixed(st.change, 1)})" if st.change is not None else ""
+            parts.append(f"“{st.text}”: {t.fixed(st.mean, 1)}{change}")
+        return f"{res.title} — {cards.took_part(res.participation, t)}. " + "; ".join(parts)
 
     async def close_due(self) -> int:
         """Ticker: close every pulse whose time has come (also those that came while we were down)."""

@@ -11,6 +11,8 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 from bot.core.model import Text
+from bot.i18n import N_, translator
+from bot.pulse.cards import when
 from bot.pulse.models import PulseSchedule
 from bot.pulse.service import PulseService
 from bot.schedule.clock import utc
@@ -18,12 +20,7 @@ from bot.schedule.clock import utc
 log = logging.getLogger(__name__)
 
 CADENCES = {"weekly": 7, "biweekly": 14, "monthly": 0}
-REMINDER = {
-    "en": "⏳ Halfway through pulse #{id} “{title}” and only {n} have taken part so far. "
-          "It takes a minute and is anonymous — please add your view before {when}.",
-    "de": "⏳ Halbzeit beim Pulscheck #{id} „{title}“ und erst {n} haben teilgenommen. "
-          "Es dauert eine Minute und ist anonym — bitte mach bis {when} mit.",
-}
+CADENCE_NAMES = {"weekly": N_("weekly"), "biweekly": N_("biweekly"), "monthly": N_("monthly")}
 
 
 def add_cadence(moment: datetime, cadence: str) -> datetime:
@@ -70,8 +67,13 @@ async def remind(service: PulseService) -> int:
         n = await asyncio.to_thread(service.store.participation, pulse.id)
         if n >= service.settings.pulse_remind_below:
             continue
-        text = REMINDER.get(pulse.lang, REMINDER["en"]).format(
-            id=pulse.id, title=pulse.title, n=n, when=utc(pulse.closes_at).strftime("%Y-%m-%d %H:%M UTC"))
+        t = translator(pulse.lang)
+        text = t.ngettext(
+            "⏳ Halfway through pulse #{id} “{title}” and only {n} has taken part so far. "
+            "It takes a minute and is anonymous — please add your view before {when}.",
+            "⏳ Halfway through pulse #{id} “{title}” and only {n} have taken part so far. "
+            "It takes a minute and is anonymous — please add your view before {when}.", n,
+        ).format(id=pulse.id, title=pulse.title, n=t.number(n), when=when(pulse.closes_at, t))
         try:
             await service.ports[pulse.platform].post(pulse.conversation, Text(text))
             sent += 1

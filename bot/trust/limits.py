@@ -7,13 +7,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import bindparam, func, select
 
 from bot.ask.store import AskedQuestion
-from bot.core.model import Text
 from bot.db.engine import Database
+from bot.i18n import N_
 from bot.settings import Settings
 
-RATE_LIMITED = Text(
-    "You're asking faster than I can look things up 🙂 Please wait a minute, then ask again."
-)
+RATE_LIMITED = N_("You're asking faster than I can look things up 🙂 Please wait a minute, then ask again.")
 
 # Built once (asked before every question): bound values, so the compiled statement is reused.
 _ASKED_SINCE = (

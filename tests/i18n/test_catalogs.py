@@ -50,3 +50,20 @@ def test_german_catalog_is_loaded_and_english_is_the_source_text() -> None:
     assert translator("de-DE").gettext("Here is what I can do:") == "Das kann ich:"
     assert translator("en-US").gettext("Here is what I can do:") == "Here is what I can do:"
     assert translator("fr-FR").language == "en"
+
+
+def test_no_marked_string_hides_inside_an_f_string() -> None:
+    """Python 3.11 tokenizes an f-string whole, so a `t.gettext("...")` inside one is never extracted."""
+
+    import re
+    import tokenize
+
+    marked = re.compile(r"""\b(gettext|ngettext|N_)\(\s*['"]""")
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        with path.open("rb") as fh:
+            for tok in tokenize.tokenize(fh.readline):
+                prefix = re.match(r"[A-Za-z]*", tok.string)
+                if tok.type == tokenize.STRING and prefix and "f" in prefix.group().lower() and marked.search(tok.string):
+                    offenders.append(f"{path.relative_to(PACKAGE.parent)}:{tok.start[0]}")
+    assert offenders == []

@@ -55,7 +55,7 @@ async def test_start_posts_a_card_with_a_row_of_buttons_per_statement(services: 
     assert pulse is not None and pulse.message_id == "1" and pulse.conversation_id == "C777"
     assert timedelta(hours=1, minutes=59) < pulse.closes_at.replace(tzinfo=UTC) - datetime.now(UTC) <= timedelta(hours=2)
     reply = port.sent[1][2]
-    assert isinstance(reply, Text) and f"Pulse #{pulse_id}" in reply.text
+    assert isinstance(reply, Text) and f"Pulscheck #{pulse_id}" in reply.text  # a pulse's replies: its language
 
 
 async def test_the_default_duration_is_three_days(services: Services, port: RecordingPort, pulses: PulseService) -> None:
@@ -229,7 +229,7 @@ async def test_the_digest_gets_the_latest_pulse_of_its_channel_within_the_floor(
     pulse = services.features.pulse.store.get(pulse_id)
     (section,) = services.digest_sections
     assert section.title == "Latest pulse"
-    summary = section.summary(pulse.conversation_key)
+    summary = section.summary(pulse.conversation_key, "en")
     assert summary is not None and "4 took part" in summary and ": 4.0" in summary
     assert "not enough responses to keep answers anonymous" in summary and "1.5" not in summary
-    assert section.summary("slack:CNONE") is None
+    assert section.summary("slack:CNONE", "en") is None

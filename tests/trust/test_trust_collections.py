@@ -18,7 +18,7 @@ from trust_kit import (
     write_knowledge,
 )
 
-from bot.ask.service import NO_ANSWER
+from bot.ask.answer import NO_ANSWER
 from bot.core.model import Conversation, Inbound, InboundKind, User
 from bot.knowledge import Knowledge
 from bot.settings import Settings
@@ -115,7 +115,7 @@ def test_restricted_knowledge_answers_only_where_its_audience_is(scoped: Knowled
     unknown = scoped.ask.answer("What is the Zorblax procedure for moon rocks?")
     assert inside.answered and "Leipzig" in inside.text
     assert not outside.answered and outside.sources == [] and leaks(outside.text) == []
-    assert outside.text == unknown.text == NO_ANSWER["en"].format(contact=scoped.settings.ask_contact)
+    assert outside.text == unknown.text == NO_ANSWER.format(contact=scoped.settings.ask_contact)
 
 
 def test_public_answers_never_cite_restricted_sources(scoped: Knowledge) -> None:

@@ -129,7 +129,7 @@ async def test_broken_pulse_templates_are_counted_for_an_evangelist_not_shown(
 
     for platform, strings in message.items():
         assert [s for s in strings if INTERNALS.search(s)] == [], platform
-        assert any("2 template file(s) have problems" in s and "cxbot doctor" in s for s in strings), platform
+        assert any("2 template files have problems" in s and "cxbot doctor" in s for s in strings), platform
 
 
 async def test_knowledge_down_is_a_plain_apology(settings_factory: Callable[..., Settings]) -> None:
