@@ -5,7 +5,8 @@
 Edges: Slack events, slash commands and interactivity and Teams activities and invokes (real HTTP
 to a running cxbot: no 5xx, no broken connection, no exception logged by cxbot; about one input in twenty a
 hostile shape: deep nesting, oversized, compressed bombs, undecodable bytes), Teams with Bot
-Framework auth on (every Authorization shape, on normal and hostile bodies), CLI arguments (no traceback;
+Framework auth on (every Authorization shape, on normal and hostile bodies), the dashboard (any method,
+path, query, cookie, CSRF token and body under /dashboard), CLI arguments (no traceback;
 `ingest` over a small real tree, its `--json` summary checked), KPI files,
 pulse template files and documents of every format including zip bombs, huge files and deeply
 nested HTML (a clear error or a result, never an unexpected exception). Exit status 1 on any crash.
@@ -24,6 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import dashboard_edge
 import edges
 from edges import Crash, Outcome, run_edge
 from hypothesis import strategies as st
@@ -35,12 +37,15 @@ HTTP_EDGES = {
     "teams-activities": ("/api/messages", "application/json", edges.teams_activities),
     "teams-invokes": ("/api/messages", "application/json", edges.teams_invokes),
     "teams-auth": ("/api/messages", "application/json", edges.teams_auth_requests),  # on the server with auth on
+    "dashboard": ("/dashboard", "", lambda url: dashboard_edge.dashboard_requests()),  # any method, path, cookie
 }
 
 
 def http_check(run: Any, name: str) -> Any:
     """The check for HTTP edge `name` against a running harness."""
     path, ctype, _strategy = HTTP_EDGES[name]
+    if name == "dashboard":
+        return dashboard_edge.dashboard_check(run)
     if name == "teams-auth":
         return edges.http_check(run, path, ctype, sign=False, base=run.auth_base)
     return edges.http_check(run, path, ctype)
