@@ -32,6 +32,10 @@ class Asked:
     language: str | None = None
 
 
+def _cut(value: str | None, limit: int = 255) -> str | None:
+    return value[:limit] if value is not None else None
+
+
 class ExpertStore:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -46,9 +50,10 @@ class ExpertStore:
         """Claim posting this question (None: it was asked for already, or is being posted)."""
         where = asked.where
         values = dict(
-            question_id=asked.question_id, platform=where.platform, collection=collection, question=asked.question,
-            asker_id=asked.asker.id, asker_name=asked.asker.name, conversation=where.id, kind=where.kind,
-            thread=where.thread, team=where.team, private=asked.private, message_id=asked.message_id,
+            question_id=asked.question_id[:64], platform=where.platform, collection=collection, question=asked.question,
+            asker_id=asked.asker.id[:255], asker_name=asked.asker.name[:255], conversation=where.id[:255],
+            kind=where.kind, thread=_cut(where.thread), team=_cut(where.team), private=asked.private,
+            message_id=_cut(asked.message_id),
             expert_channel=channel, status=POSTING, created_at=now, language=asked.language,
         )
         if not self._insert(Escalation, **values):
@@ -76,8 +81,9 @@ class ExpertStore:
 
     def add_reply(self, esc: Escalation, message_id: str, author: User, text: str, now: datetime) -> ExpertReply | None:
         """Record a reply in the thread (None: this message was recorded already)."""
-        if not self._insert(ExpertReply, escalation_id=esc.id, message_id=message_id, author_id=author.id,
-                            author_name=author.name, text=text, at=now):
+        message_id = message_id[:255]
+        if not self._insert(ExpertReply, escalation_id=esc.id, message_id=message_id, author_id=author.id[:255],
+                            author_name=author.name[:255], text=text, at=now):
             return None
         with self.db.session() as s, s.begin():
             s.execute(update(Escalation).where(Escalation.id == esc.id).values(status=ANSWERED, answered_at=now))

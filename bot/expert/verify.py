@@ -75,7 +75,9 @@ class Verification:
 
     async def save(self, turn: Turn) -> None:
         """Keep an expert's reply as a verified answer (the collection's owners and CX evangelists only)."""
-        got = await asyncio.to_thread(self.store.reply, int(turn.args)) if turn.args.isdigit() else None
+        arg = turn.args.strip()
+        valid = arg.isascii() and arg.isdigit() and len(arg) <= 9  # a reply id, nothing a database would refuse
+        got = await asyncio.to_thread(self.store.reply, int(arg)) if valid else None
         if got is None:
             await turn.reply(Text(turn.t.gettext(cards.REPLY_GONE)))
             return

@@ -88,3 +88,16 @@ def test_forget_deletes_the_escalations_a_person_asked_for(services: Services) -
     done = forget(services.settings, services.db, "slack:WFORGET1")
 
     assert done.escalations == 1 and store.by_question("q1") is None
+
+
+async def test_odd_button_values_get_a_clear_reply_not_an_error(services: Services) -> None:
+    from bot.core.model import Conversation, Inbound, InboundKind, Text, User
+
+    port = RecordingPort()
+    where, who = Conversation("slack", "C1", thread="1.1"), User("slack", "U1")
+    for action, value in (("expert:save", "²"), ("expert:save", "9" * 40), ("expert:save", ""),
+                          ("expert:ask", "x" * 5000 + "|" + "y" * 5000), ("expert:ask", "|")):
+        await services.router.dispatch(Inbound(InboundKind.ACTION, where, who, action=action, value=value), port)
+
+    replies = [out for verb, _where, out in port.sent if verb == "reply"]
+    assert len(replies) == 5 and all(isinstance(r, Text) and "no longer available" in r.text for r in replies)
