@@ -17,7 +17,7 @@ def link(
     name: Annotated[str, typer.Option("--name", help="The name the dashboard greets them with")] = "",
 ) -> None:
     """Print a sign-in link to the dashboard: it works once, for ten minutes, under CXBOT_PUBLIC_URL."""
-    from bot.dashboard.feature import link_for, user_hash
+    from bot.dashboard.feature import ADMIN, link_for, user_hash
     from bot.dashboard.sessions import Sessions, Who
     from bot.db.engine import Database
     from bot.settings import Settings
@@ -28,7 +28,7 @@ def link(
     except ValueError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(2) from None
-    platform, user_id = ids[0] if len(ids) == 1 else ("admin", user.strip())
+    platform, user_id = ids[0] if len(ids) == 1 else (ADMIN, user.strip())
     settings = Settings()
     if settings.evangelist_ids and user_id not in settings.evangelist_ids:
         typer.echo(f"Note: {user_id} is not listed in CXBOT_EVANGELISTS (a group member may still be one).",

@@ -31,6 +31,9 @@ LINK = N_("Your sign-in link to the CX dashboard (it works once, for {minutes} m
 SUMMARY = N_("Get a sign-in link to the CX dashboard (CX evangelists).")
 
 
+ADMIN = "admin"  # the platform of a link printed by `cxbot dashboard link` for an id without one
+
+
 def user_hash(settings: Settings, platform: str, user_id: str) -> str:
     return hash_user(settings.hash_key.get_secret_value(), platform, user_id, "dashboard")
 

@@ -105,6 +105,13 @@ class Sessions:
             ).values(ended_at=now))
             return getattr(done, "rowcount", 0) == 1
 
+    def forget(self, user_hashes: list[str]) -> int:
+        """Delete a person's links and sessions (`cxbot forget`): they are signed out everywhere."""
+        with self.db.session() as s, s.begin():
+            links = s.execute(delete(SignInLink).where(SignInLink.user_hash.in_(user_hashes)))
+            sessions = s.execute(delete(DashboardSession).where(DashboardSession.user_hash.in_(user_hashes)))
+            return int(getattr(links, "rowcount", 0)) + int(getattr(sessions, "rowcount", 0))
+
     def csrf(self, session_token: str) -> str:
         """The CSRF token of the session's forms."""
         return hmac.new(self.key, b"dashboard-csrf\x1f" + session_token.encode(), hashlib.sha256).hexdigest()

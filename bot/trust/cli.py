@@ -28,4 +28,5 @@ def forget(
     finally:
         db.dispose()
     typer.echo(f"Deleted {done.questions} questions, {done.votes} pulse votes, "
-               f"{done.private_answers} shareable private answers, {done.escalations} questions passed to experts.")
+               f"{done.private_answers} shareable private answers, {done.escalations} questions passed to experts, "
+               f"{done.dashboard} dashboard sign-ins.")

@@ -5,7 +5,9 @@ What is stored about a person, and how it is found again from their id:
 - `pulse_votes.voter_hash`: HMAC of (platform, user id, "pulse-vote:<pulse id>"), a different key per
   pulse so votes cannot be linked across pulses -> recomputed for every pulse and deleted;
 - `ask_shareable_answers.user_id`: the asker of a private answer kept for a day so it can be
-  shared -> deleted by platform and user id.
+  shared -> deleted by platform and user id;
+- `dashboard_links.user_hash`, `dashboard_sessions.user_hash`: HMAC of (platform, user id, "dashboard")
+  -> deleted by hash (the person is signed out of the dashboard).
 Pulse and schedule `creator_hash` are kept: they identify nobody and own running schedules.
 """
 
@@ -20,6 +22,9 @@ from sqlalchemy import delete, select
 from bot.ask.shareable import ShareableAnswers
 from bot.ask.store import QuestionLog
 from bot.core.privacy import hash_user
+from bot.dashboard.feature import ADMIN
+from bot.dashboard.feature import user_hash as dashboard_hash
+from bot.dashboard.sessions import Sessions
 from bot.db.engine import Database
 from bot.expert.store import ExpertStore
 from bot.pulse.models import Pulse, PulseVote
@@ -36,6 +41,7 @@ class Forgotten:
     votes: int = 0
     private_answers: int = 0
     escalations: int = 0
+    dashboard: int = 0  # sign-in links and sessions
 
 
 def parse_user(user: str) -> list[tuple[str, str]]:
@@ -65,7 +71,10 @@ def forget(settings: Settings, db: Database, user: str) -> Forgotten:
                 voter = hash_user(key, platform, uid, f"pulse-vote:{pid}")
                 result = s.execute(delete(PulseVote).where(PulseVote.pulse_id == pid, PulseVote.voter_hash == voter))
                 done.votes += int(getattr(result, "rowcount", 0))
-    log.info("forgot a person", extra={"questions": done.questions, "votes": done.votes,
+    ids = parse_user(user)
+    hashes = [dashboard_hash(settings, p, uid) for p, uid in [*ids, (ADMIN, user.strip())]]
+    done.dashboard = Sessions(db, key).forget(hashes)
+    log.info("forgot a person", extra={"dashboard": done.dashboard, "questions": done.questions, "votes": done.votes,
                                        "private_answers": done.private_answers, "escalations": done.escalations})
     return done
 

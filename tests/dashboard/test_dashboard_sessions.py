@@ -70,3 +70,21 @@ def test_the_csrf_token_belongs_to_its_session(sessions: Sessions) -> None:
     assert sessions.csrf_ok(one, sessions.csrf(one))
     assert not sessions.csrf_ok(one, sessions.csrf(two))
     assert not sessions.csrf_ok(one, "")
+
+
+def test_forgetting_a_person_signs_them_out(sessions: Sessions, settings_factory: Callable[..., Settings]) -> None:
+    from bot.dashboard.feature import user_hash
+    from bot.trust.privacy import forget
+
+    settings = settings_factory()
+    ana = Who(user_hash(settings, "slack", "U0ANA00001"), "slack", "Ana")
+    session = sessions.redeem(Sessions(sessions.db, "test-key").issue_link(ana))
+    waiting = sessions.issue_link(ana)
+    other = sessions.redeem(sessions.issue_link(WHO))
+    assert session and other
+
+    done = forget(settings, sessions.db, "U0ANA00001")
+
+    assert done.dashboard == 3  # the used link, the session, the waiting link
+    assert sessions.who(session) is None and not sessions.link_usable(waiting)
+    assert sessions.who(other) == WHO

@@ -110,3 +110,15 @@ def test_the_command_line_prints_a_working_link(settings: Settings, monkeypatch:
         assert Sessions(db, settings.hash_key.get_secret_value()).link_usable(link.rsplit("/", 1)[1])
     finally:
         db.dispose()
+
+
+def test_the_console_gets_a_link_too(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.cli import app
+
+    monkeypatch.setenv("CXBOT_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("CXBOT_PUBLIC_URL", "http://127.0.0.1:3978")
+    monkeypatch.setenv("COLUMNS", "200")
+    result = CliRunner().invoke(app, ["chat", "dashboard"])
+
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:3978/dashboard/login/" in link_in(result.stdout)
