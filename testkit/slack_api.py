@@ -48,6 +48,7 @@ class FakeSlackAPI:
         self.calls: list[Call] = []
         self.threads: dict[tuple[str, str], list[Args]] = {}
         self.usergroups: list[Args] = []
+        self.locales: dict[str, str] = {}  # user id -> Slack locale ("de-DE"); others are "en-US"
         self.uploads: dict[str, bytes] = {}
         self._limits: dict[str, list[int]] = {}
         self.errors: dict[str, str] = {}
@@ -221,8 +222,11 @@ class FakeSlackAPI:
 
     async def _user(self, args: Args) -> Args:
         uid = str(args.get("user", ""))
-        return {"ok": True, "user": {"id": uid, "name": uid.lower(), "real_name": f"User {uid}",
-                                     "profile": {"display_name": uid.lower()}}}
+        user: Args = {"id": uid, "name": uid.lower(), "real_name": f"User {uid}",
+                      "profile": {"display_name": uid.lower()}}
+        if str(args.get("include_locale", "")).lower() in ("true", "1"):  # as Slack: the locale only when asked
+            user["locale"] = self.locales.get(uid, "en-US")
+        return {"ok": True, "user": user}
 
     async def _ok(self, _args: Args) -> Args:
         return {"ok": True}

@@ -217,8 +217,8 @@ class PulseService:
                 log.exception("closing pulse failed", extra={"pulse": pulse.id})
         return closed
 
-    async def home_section(self, user: User) -> list[Block]:
-        """For a home tab: results of the latest pulse this person took part in or started.
+    async def home_section(self, user: User, language: str) -> list[Block]:
+        """For a home tab: results of the latest pulse this person took part in or started (in its language).
 
         Only pulses they were part of, so results from channels they can't see never show up; the
         anonymity floor applies as everywhere.

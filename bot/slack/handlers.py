@@ -17,6 +17,7 @@ from bot.slack.groups import UserGroups
 from bot.slack.home import home_view
 from bot.slack.port import SlackPort
 from bot.slack.seen import SeenEvents
+from bot.slack.users import SlackUsers
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 
 Payload = dict[str, Any]
 PROMPTS_TITLE = N_("Try asking")
-SORRY = Text("Sorry, something went wrong while answering. Please try again in a minute.")
+SORRY = N_("Sorry, something went wrong while answering. Please try again in a minute.")
 WORKING = "eyes"  # the reaction on a question in an auto-answer channel while it is being answered
 Before = Callable[[], Awaitable[Any]]
 Status = Callable[[str], Awaitable[Any]]  # shows a status in the asker's language
@@ -41,7 +42,7 @@ class SlackHandlers:
         self.identity = identity
         self.groups = groups
         self.seen = seen
-        self.names: dict[str, str] = {}
+        self.users = SlackUsers(port.client)  # names and languages (users.info with the locale), cached
 
     async def event_message(self, body: Payload, before: Status | None = None) -> None:
         """An app_mention or a DM: answered once per `event_id`, with the thread as history.
@@ -56,6 +57,7 @@ class SlackHandlers:
             inbound = translate.from_mention(event, body.get("team_id"), bot)
         else:
             inbound = translate.from_dm(event, body.get("team_id"), bot)
+        inbound = await self._localized(inbound)
         if before is not None:
             language = self.services.router.language_for(inbound)
             await _quietly(lambda: before(language), "assistant status")
@@ -93,7 +95,7 @@ class SlackHandlers:
         user = User("slack", str(thread.get("user_id", "")))
         user = replace(user, groups=await self.groups.of(user.id))
         conv = Conversation("slack", str(thread.get("channel_id", "")), "dm")
-        inbound = Inbound(InboundKind.MESSAGE, conv, user)
+        inbound = await self._localized(Inbound(InboundKind.MESSAGE, conv, user))
         language = self.services.router.language_for(inbound)
         prompts = await self.services.listening.prompts(translate.readers(inbound), language)
         if prompts:
@@ -110,21 +112,14 @@ class SlackHandlers:
         await self._dispatch(translate.from_thread_reply(event, body.get("team_id"), name), self.port)
 
     async def _name(self, user_id: str) -> str:
-        """A person's display name (`users.info`, kept for the process); "" when Slack will not say."""
-        if user_id in self.names:
-            return self.names[user_id]
-        try:
-            resp = await self.port.client.users_info(user=user_id)
-        except Exception as exc:
-            log.info("users.info failed", extra={"error": type(exc).__name__})
-            return ""
-        user = resp.get("user") or {}
-        profile = user.get("profile") or {}
-        name = str(user.get("real_name") or profile.get("display_name") or user.get("name") or "")
-        if len(self.names) > 5000:
-            self.names.clear()
-        self.names[user_id] = name
-        return name
+        """A person's display name (`users.info`, cached); "" when Slack will not say."""
+        return (await self.users.get(user_id)).name
+
+    async def _localized(self, inbound: Inbound) -> Inbound:
+        """The inbound with the asker's language from their Slack locale (cached), unless already known."""
+        if inbound.language is not None:
+            return inbound
+        return replace(inbound, language=await self.users.language(inbound.user.id))
 
     async def command(self, body: Payload) -> None:
         await self._dispatch(translate.from_command(body), self.port.for_request(body.get("response_url")))
@@ -136,7 +131,9 @@ class SlackHandlers:
     async def home(self, event: Payload) -> None:
         user = User("slack", str(event.get("user", "")))
         user = replace(user, groups=await self.groups.of(user.id))
-        view = await home_view(self.services.router, self.services.home_sections, user)
+        language = self.services.router.language_for(
+            await self._localized(Inbound(InboundKind.MESSAGE, Conversation("slack", user.id, "dm"), user)))
+        view = await home_view(self.services.router, self.services.home_sections, user, translator(language))
         await self.port.client.views_publish(user_id=user.id, view=view)
 
     async def _claim(self, body: Payload) -> bool:
@@ -161,6 +158,7 @@ class SlackHandlers:
         return translate.thread_history(list(resp.get("messages") or []), current, self.identity.user_id)
 
     async def _dispatch(self, inbound: Inbound, port: SlackPort) -> None:
+        inbound = await self._localized(inbound)
         inbound = replace(inbound, user=replace(inbound.user, groups=await self.groups.of(inbound.user.id)))
         inbound = replace(inbound, readers=translate.readers(inbound))
         try:
@@ -170,7 +168,8 @@ class SlackHandlers:
             log.exception("handling a slack request failed",
                           extra={"user": hash_user(key, "slack", inbound.user.id), "kind": inbound.kind.value})
             if inbound.kind.value != "action" and not inbound.unprompted:
-                await port.reply(inbound, SORRY)
+                t = translator(self.services.router.language_for(inbound))
+                await port.reply(inbound, Text(t.gettext(SORRY)))
 
 
 async def _quietly(call: Before, what: str) -> None:

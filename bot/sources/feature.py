@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot.core.model import Block, Context, Section, User
+from bot.i18n import Translator, translator
 from bot.schedule.clock import SystemClock
 from bot.sources.config import SourcesError, SourceSpec, sources_file
 from bot.sources.service import SourcesService
@@ -46,41 +47,48 @@ class SourcesFeature:
         states = self.service.status()
         return [(spec, states.get(spec.name)) for spec in self.service.specs()]
 
-    async def home_section(self, user: User) -> list[Block]:
+    async def home_section(self, user: User, language: str) -> list[Block]:
         """Where the answers come from: each source, its documents and how fresh they are.
 
         Errors are only flagged here (chat never shows server internals); `cxbot doctor` tells why.
         """
+        t = translator(language)
         try:
             rows = await asyncio.to_thread(self.overview)
         except SourcesError:
-            return [Context("Knowledge sources: the sources file has a problem; an admin can run `cxbot doctor`.")]
+            return [Context(t.gettext("Knowledge sources: the sources file has a problem; an admin can run `cxbot doctor`."))]
         if not rows:
             return []
         now = self.service.clock.now()
-        lines = [line(spec, st, now) for spec, st in rows]
-        return [Section("**Knowledge sources**\n" + "\n".join(lines))]
+        lines = [line(spec, st, now, t) for spec, st in rows]
+        return [Section("**" + t.gettext("Knowledge sources") + "**\n" + "\n".join(lines))]
 
 
-def ago(when: datetime, now: datetime) -> str:
+def ago(when: datetime, now: datetime, t: Translator | None = None) -> str:
+    """"3h ago" / "vor 3 Std."."""
+    t = t or translator()
     seconds = max(int((now - when).total_seconds()), 0)
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds // size}{unit} ago"
-    return "just now"
+    if seconds < 60:
+        return t.gettext("just now")
+    from babel.dates import format_timedelta
+
+    return format_timedelta(-timedelta(seconds=seconds), threshold=1.0, add_direction=True, format="narrow",
+                            locale=t.language)
 
 
-def line(spec: SourceSpec, st: Status | None, now: datetime) -> str:
+def line(spec: SourceSpec, st: Status | None, now: datetime, t: Translator | None = None) -> str:
+    t = t or translator()
     head = f"- **{spec.name}** ({spec.kind})"
+    docs = t.ngettext("{n} document", "{n} documents", st.documents).format(n=t.number(st.documents)) if st else ""
     if st is not None and st.syncing:
-        return f"{head}: {st.documents} documents, syncing now"
+        return t.gettext("{head}: {documents}, syncing now").format(head=head, documents=docs)
     if st is None or st.finished_at is None:
-        return f"{head}: not synced yet"
+        return t.gettext("{head}: not synced yet").format(head=head)
     if st.status == "error":
-        good = f", last good sync {ago(st.ok_at, now)}" if st.ok_at else ""
-        return (f"{head}: {st.documents} documents; ⚠️ the last sync failed ({ago(st.finished_at, now)}){good}"
-                " — an admin can run `cxbot doctor`")
-    return f"{head}: {st.documents} documents, synced {ago(st.finished_at, now)}"
+        good = t.gettext(", last good sync {ago}").format(ago=ago(st.ok_at, now, t)) if st.ok_at else ""
+        return t.gettext("{head}: {documents}; ⚠️ the last sync failed ({ago}){good} — an admin can run `cxbot doctor`"
+                         ).format(head=head, documents=docs, ago=ago(st.finished_at, now, t), good=good)
+    return t.gettext("{head}: {documents}, synced {ago}").format(head=head, documents=docs, ago=ago(st.finished_at, now, t))
 
 
 def register(services: Services) -> SourcesFeature:

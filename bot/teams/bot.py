@@ -17,18 +17,23 @@ from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, DeliveryM
 from bot.core.model import Inbound, Text
 from bot.core.privacy import hash_user
 from bot.core.router import Router
+from bot.i18n import N_, language_of, translator
 from bot.teams.inbound import THREAD, conversation_of, to_inbound
 from bot.teams.port import InvokePort, TeamsPort, TurnPort
 from bot.teams.store import ConversationStore
 
 log = logging.getLogger(__name__)
 
-WELCOME = Text(
+WELCOME = N_(
     "Hi, I'm **cxbot**: ask me anything about our CX playbooks and customer-feedback material, "
     "and I answer with sources. Type `help` to see everything I can do."
 )
-APOLOGY = "Sorry, something went wrong on my side. Please try again."
-SORRY = {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": APOLOGY}
+APOLOGY = N_("Sorry, something went wrong on my side. Please try again.")
+
+
+def sorry(text: str) -> dict[str, Any]:
+    """The invoke response that shows `text` instead of a card."""
+    return {"statusCode": 200, "type": "application/vnd.microsoft.activity.message", "value": text}
 
 
 class CxTeamsBot(ActivityHandler):  # type: ignore[misc]
@@ -74,7 +79,8 @@ class CxTeamsBot(ActivityHandler):  # type: ignore[misc]
             log.exception("teams turn failed", extra={
                 "user": hash_user(self.hash_key, "teams", inbound.user.id), "kind": inbound.kind.value,
             })
-            await port.reply(inbound, Text(APOLOGY))
+            t = translator(self.router.language_for(inbound))
+            await port.reply(inbound, Text(t.gettext(APOLOGY)))
 
     async def drain(self) -> None:
         """Wait for answers still being worked on (tests, shutdown)."""
@@ -94,7 +100,7 @@ class CxTeamsBot(ActivityHandler):  # type: ignore[misc]
             await self.router.dispatch(inbound, port)
         except Exception:
             log.exception("teams card action failed", extra={"action": inbound.action})
-            return InvokeResponse(status=200, body=SORRY)
+            return InvokeResponse(status=200, body=sorry(translator(self.router.language_for(inbound)).gettext(APOLOGY)))
         return InvokeResponse(status=200, body=port.response())
 
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
@@ -120,7 +126,9 @@ class CxTeamsBot(ActivityHandler):  # type: ignore[misc]
         """Post the welcome once per installation (Teams sends both install and member-added)."""
         conversation = conversation_of(turn_context.activity)
         if await asyncio.to_thread(self.store.claim_welcome, conversation.id):
-            await self.port.post(conversation, WELCOME)
+            # in the installer's Teams language where the activity says it, else the default
+            t = translator(language_of(turn_context.activity.locale) or self.router.language)
+            await self.port.post(conversation, Text(t.gettext(WELCOME)))
 
 
 def _has(members: list[ChannelAccount] | None, member_id: str | None) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 from botbuilder.schema import Activity, ActivityTypes
 
 from bot.core.model import Conversation, ConversationKind, Inbound, InboundKind, Readers, User
+from bot.i18n import language_of
 
 KINDS: dict[str, ConversationKind] = {"personal": "dm", "groupChat": "group", "channel": "channel"}
 AT_TAG = re.compile(r"<at>[^<]*</at>")
@@ -94,10 +95,11 @@ def to_inbound(activity: Activity) -> Inbound | None:
         if not text:
             return None
         return Inbound(InboundKind.MESSAGE, conversation, user, text=text, message_id=activity.id,
-                       readers=readers(conversation, user))
+                       readers=readers(conversation, user), language=language_of(activity.locale))
     else:
         return None
     if picked is None:
         return None
     return Inbound(InboundKind.ACTION, conversation, user, action=picked[0], value=picked[1],
-                   message_id=activity.reply_to_id, readers=readers(conversation, user))
+                   message_id=activity.reply_to_id, readers=readers(conversation, user),
+                   language=language_of(activity.locale))

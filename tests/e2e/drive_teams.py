@@ -8,7 +8,9 @@ Steps: install the app (welcome message with `help`), ask a question (Adaptive C
 sources and feedback buttons), click 👍 via `Action.Execute` (the invoke response is the updated
 card; `asked_questions.feedback` is set in the database), click 👎 on a second answer via
 `Action.Submit`, @mention the bot in the group chat and in a team channel (answered there, in the
-thread, mention stripped, typing shown first), `help`, check the conversation reference was stored,
+thread, mention stripped, typing shown first), `help`, the same as a German Teams user (`de-DE`: German
+help and a German answer card, through `locale_proxy` when `LOCALE_PROXY_PORT` is set), check the
+conversation reference was stored,
 vote in a pulse (`vote_in_pulse`, when the playground user is a CX evangelist), and escalate a question to
 the team channel's experts (`ask_an_expert`, when a collection names it). Exit code 0 = all passed.
 The bot and this driver share `CXBOT_DATA_DIR` / `DATABASE_URL` through the environment.
@@ -20,12 +22,14 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import aiohttp
+from locale_proxy import LocaleProxy
 
 PLAYGROUND = "http://127.0.0.1:56150"
 BOT = "http://127.0.0.1:3978"
@@ -325,7 +329,26 @@ async def ask_an_expert(pg: Playground) -> None:
     print("ok  Save as answer -> a reworded question is answered from it, 'Verified by' shown")
 
 
-async def scenario(pg: Playground) -> None:
+async def in_german(pg: Playground, proxy: LocaleProxy | None) -> None:
+    """A German Teams client (activities with locale de-DE): German help, a German answer card."""
+    if proxy is None:
+        print("--  German locale skipped (no LOCALE_PROXY_PORT: the playground always sends en-US)")
+        return
+    proxy.locale = "de-DE"
+    try:
+        await pg.say("help")
+        await pg.next_message("Das kann ich:")
+        message, _ = await pg.ask(QUESTION)
+        text = json.dumps(card_of(message), ensure_ascii=False)
+        missing = [w for w in ("Quellen:", "👍 Hilfreich", "👎 Nicht hilfreich") if w not in text]
+        if missing:
+            raise Failed(f"German answer card lacks {missing}: {text[:400]}")
+    finally:
+        proxy.locale = None
+    print("ok  de-DE -> German help and a German answer card (Quellen, Hilfreich)")
+
+
+async def scenario(pg: Playground, proxy: LocaleProxy | None = None) -> None:
     await pg.custom("install")
     welcome = await pg.next_message("help")
     print("ok  install -> welcome:", welcome["text"][:60])
@@ -363,6 +386,8 @@ async def scenario(pg: Playground) -> None:
     await pg.next_message("Here is what I can do")
     print("ok  help command")
 
+    await in_german(pg, proxy)
+
     if not reference_stored(pg.conv):
         raise Failed("conversation reference not stored")
     print("ok  conversation reference stored")
@@ -376,14 +401,20 @@ async def main(argv: list[str]) -> int:
     parser.parse_args(argv)
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
         pg = Playground(session)
+        proxy = None
+        if port := os.environ.get("LOCALE_PROXY_PORT"):  # the playground's BOT_URL points here
+            proxy = LocaleProxy(BOT, session)
+            await proxy.start(int(port))
         try:
             await pg.start()
-            await scenario(pg)
+            await scenario(pg, proxy)
         except Failed as exc:
             print(f"FAIL {exc}", file=sys.stderr)
             return 1
         finally:
             await pg.close()
+            if proxy is not None:
+                await proxy.stop()
     print("teams e2e: all steps passed")
     return 0
 

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 RUN = ROOT.parent / "shared" / "tools" / "teams-playground" / "run"
 PLAYGROUND_DIR = ROOT / ".playground"
 PACKAGE = "@microsoft/m365agentsplayground@0.2.28"
+LOCALE_PROXY_PORT = 3977  # tests/e2e/locale_proxy.py, between the playground and the bot
 PLAYGROUND_USER_AAD = "00000000-0000-0000-0000-0000000000020"  # the playground's fixed current user
 CLI = PLAYGROUND_DIR / "node_modules" / "@microsoft" / "m365agentsplayground" / "cli.js"
 # settings a developer's shell may hold that must not reach the bot under test
@@ -90,6 +91,9 @@ def test_teams_playground_end_to_end(tmp_path: Path) -> None:
         LOG_LEVEL="WARNING",
         CXBOT_EVANGELISTS=PLAYGROUND_USER_AAD,  # may start pulses (the driver's pulse step)
         CXBOT_PULSE_REFRESH_SECONDS="0.2",
+        # the playground always sends locale en-US: the driver's locale proxy sets de-DE for its German step
+        BOT_URL=f"http://127.0.0.1:{LOCALE_PROXY_PORT}/api/messages",
+        LOCALE_PROXY_PORT=str(LOCALE_PROXY_PORT),
     )
     command = [str(RUN), sys.executable, "-m", "bot", "serve", "--",
                sys.executable, str(ROOT / "tests" / "e2e" / "drive_teams.py")]
@@ -100,3 +104,4 @@ def test_teams_playground_end_to_end(tmp_path: Path) -> None:
     assert "all steps passed" in result.stdout
     assert "ok  pulse start" in result.stdout, result.stdout
     assert "ok  Save as answer" in result.stdout, result.stdout
+    assert "ok  de-DE -> German help and a German answer card" in result.stdout, result.stdout

@@ -67,3 +67,19 @@ def test_no_marked_string_hides_inside_an_f_string() -> None:
                 if tok.type == tokenize.STRING and prefix and "f" in prefix.group().lower() and marked.search(tok.string):
                     offenders.append(f"{path.relative_to(PACKAGE.parent)}:{tok.start[0]}")
     assert offenders == []
+
+
+def test_every_registered_command_has_a_translated_summary_and_usage(settings_factory) -> None:  # type: ignore[no-untyped-def]
+    """Summaries and usages are shown by `help` and App Home: a docstring fallback would stay English."""
+    from bot.app import build_services
+    from bot.i18n.extract import load
+
+    services = build_services(settings_factory())
+    try:
+        german = {m.id: m.string for m in load("de") if m.id and isinstance(m.id, str)}
+        untranslated = [f"{spec.word}: {text!r}" for spec in services.router.commands.values()
+                        for text in (spec.summary, spec.usage) if text != spec.word and not german.get(text)]
+        assert untranslated == []
+        assert len(services.router.commands) >= 4
+    finally:
+        services.close()

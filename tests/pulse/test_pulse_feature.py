@@ -203,13 +203,13 @@ async def test_home_section_shows_the_latest_results_within_the_anonymity_floor(
     await vote_all(services, port, pulse_id, {1: [4, 2], 2: [4], 3: [4]})
     await services.router.dispatch(command("pulse close"), port)
     section = next(fn for fn in services.home_sections if "pulse" in fn.__module__)
-    assert await section(person(7)) == []  # took no part: sees nothing
-    blocks = await section(person(1))
+    assert await section(person(7), "en") == []  # took no part: sees nothing
+    blocks = await section(person(1), "en")
     text = "\n".join(b.text for b in blocks if hasattr(b, "text"))
     assert "**4.00**" in text and "2.00" not in text
     assert any(isinstance(b, Context) for b in blocks)
-    assert await section(User("teams", "U00001")) == []
-    assert await section(EVANGELIST) == blocks
+    assert await section(User("teams", "U00001"), "en") == []
+    assert await section(EVANGELIST, "en") == blocks
 
 
 async def test_votes_are_stored_without_raw_user_ids(services: Services, port: RecordingPort) -> None:

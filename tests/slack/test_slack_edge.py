@@ -26,10 +26,10 @@ def test_mount_says_no_without_slack_credentials(settings: Settings) -> None:
 
 
 async def test_app_home_shows_commands_and_feature_sections(slack: Slack) -> None:
-    async def pulse_section(user: User) -> list[Block]:
+    async def pulse_section(user: User, language: str) -> list[Block]:
         return [Section(f"**Latest pulse** for {user.id}")]
 
-    async def broken_section(user: User) -> list[Block]:
+    async def broken_section(user: User, language: str) -> list[Block]:
         raise RuntimeError("feature down")
 
     slack.services.home_sections += [pulse_section, broken_section]

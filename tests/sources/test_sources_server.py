@@ -104,7 +104,7 @@ def test_app_home_shows_each_source_s_state_without_internals(sources: Sources, 
         sources.sync("wiki")
     services = build_services(sources.settings)
     try:
-        blocks = asyncio.run(services.features.sources.home_section(PERSON))
+        blocks = asyncio.run(services.features.sources.home_section(PERSON, "en"))
     finally:
         services.close()
     [section] = blocks
