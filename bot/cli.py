@@ -59,13 +59,13 @@ def ingest(
     cfg = settings()
     cfg.ensure_dirs()
     roots = list(paths) if paths else [cfg.knowledge_dir]
-    indexer = Knowledge(cfg).indexer()
+    knowledge = Knowledge(cfg)
     with Progress(
         TextColumn("embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
         console=err, transient=True, disable=as_json and not err.is_terminal,
     ) as bar:
         task = bar.add_task("embed", total=None)
-        summary = indexer.run(
+        summary = knowledge.ingest(
             roots,
             on_planned=lambda n: bar.update(task, total=n),
             on_progress=lambda n: bar.advance(task, n),

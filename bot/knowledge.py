@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.core.observe import Observers
@@ -14,7 +16,8 @@ if TYPE_CHECKING:  # each part imports its modules when first built: `cxbot inge
     from bot.ask.cache import AnswerCache
     from bot.ask.service import AskService, Writer
     from bot.embed.base import Embedder
-    from bot.ingest.indexer import Indexer
+    from bot.ingest.indexer import Indexer, Progress
+    from bot.ingest.walk import Summary
     from bot.search.retriever import Retriever, Searched
     from bot.search.store import KnowledgeStore
     from bot.trust.collections import Collections
@@ -105,3 +108,19 @@ class Knowledge:
             collection_of=self.collections.of_path,
             base=self.settings.knowledge_dir,
         )
+
+    def ingest(self, roots: list[Path], on_planned: Callable[[int], None] | None = None,
+               on_progress: Progress | None = None) -> Summary:
+        """`cxbot ingest`: the indexer's run, unless the manifest shows that nothing changed (then Chroma
+        is never opened; see `bot.ingest.manifest`)."""
+        from bot.ingest import units
+        from bot.ingest.manifest import Manifest
+
+        manifest = Manifest(self.settings)
+        quick = manifest.unchanged(roots)
+        if quick is not None:
+            return quick
+        manifest.forget()
+        summary = self.indexer().run(roots, on_planned=on_planned, on_progress=on_progress)
+        manifest.record(roots, self.store.doc_states(), self.collections.of_path, units.VERSION)
+        return summary

@@ -14,8 +14,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
-from bot.ingest.indexer import IGNORED
 from bot.ingest.loaders import SUPPORTED
+from bot.ingest.walk import IGNORED
 from bot.sources.kinds import GitSettings
 from bot.sources.model import AuthError, DocError, Fetched, Listing, Ref, SourceError
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.db.engine import Database
-from bot.ingest.indexer import Summary
+from bot.ingest.walk import Summary
 from bot.knowledge import Knowledge
 from bot.schedule.clock import Clock, SystemClock
 from bot.settings import Settings

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.ingest.indexer import Indexer, Skipped, Summary
+from bot.ingest.indexer import Indexer
 from bot.ingest.loaders import LoadError, load
 from bot.ingest.split import split
+from bot.ingest.walk import Skipped, Summary
 from bot.search.store import DocState
 from bot.sources.model import DocError, Ref, Source, SourceError, batched
 
