@@ -125,8 +125,10 @@ def score(
     sems: list[float] = []
     for d in docs:
         if len(d.terms) != len(d.units):  # in place: the lists may be the index copy's cache
-            d.terms[:] = [terms(u.text) for u in d.units]
+            # Other threads may read them meanwhile: both computed first, `terms` (the one tested) set last.
+            unit_terms = [terms(u.text) for u in d.units]
             d.context_terms[:] = [terms(_context(u, d.units)) for u in d.units]
+            d.terms[:] = unit_terms
         q = qterms[d.lang]
         total = sum(qweights[t] for t in q) or 1.0
         has_vec = qvec is not None and d.vectors.shape[0] == len(d.units) and d.vectors.shape[1] == qvec.shape[0]

@@ -131,18 +131,23 @@ class Retriever:
         with self._lock:
             if version == self._version:
                 return
+            # Built aside, then swapped in together: searches that do not wait for the lock keep
+            # reading the old copy meanwhile, never a mix of old and new.
             ids, texts, metas = self.store.all_chunks()
             full = [f"{m.title} {m.section}\n{t}" for t, m in zip(texts, metas, strict=True)]
-            self._keyword = KeywordIndex(full, [m.lang for m in metas])
-            self._ids, self._texts, self._metas = ids, texts, metas
+            keyword = KeywordIndex(full, [m.lang for m in metas])
+            langs = np.array([m.lang for m in metas], dtype=object)
+            word_ids, word_vectors = self.store.all_words()
+            lexicon = Lexicon(word_ids, word_vectors, self.embedder.words)
+            units, unit_docs, unit_of, unit_matrix = self._load_units()
+            chunk_coll = [self.collection_of(m) for m in metas]
+            self._keyword, self._ids, self._texts, self._metas = keyword, ids, texts, metas
             self._index = {cid: i for i, cid in enumerate(ids)}
             self._at = {(m.doc, m.chunk): i for i, m in enumerate(metas)}
-            self._chunk_coll = [self.collection_of(m) for m in metas]
-            langs = np.array([m.lang for m in metas], dtype=object)
+            self._chunk_coll = chunk_coll
             self._in_lang = {lang: langs == lang for lang in set(langs.tolist())}
-            word_ids, word_vectors = self.store.all_words()
-            self.lexicon = Lexicon(word_ids, word_vectors, self.embedder.words)
-            self._units = self._load_units()
+            self.lexicon = lexicon
+            self._units, self._unit_docs, self._unit_of, self._unit_matrix = units, unit_docs, unit_of, unit_matrix
             self._masks = {}
             self._version = version
 
@@ -152,7 +157,8 @@ class Retriever:
         self.refresh()
         return self._version
 
-    def _load_units(self) -> dict[str, DocUnits]:
+    def _load_units(self) -> tuple[dict[str, DocUnits], list[str], npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        """Every document's units, and the documents with vectors, each unit's document and one matrix of them."""
         texts, metas, vectors = self.store.all_units()
         rows: dict[str, list[int]] = {}
         for i, m in enumerate(metas):
@@ -166,13 +172,12 @@ class Retriever:
             vecs = vectors[idx] if vectors.size else np.zeros((len(idx), 0), dtype=np.float32)
             out[doc] = DocUnits(units, vecs, str(metas[idx[0]].get("lang", "en")))
         with_vectors = [d for d, u in out.items() if u.vectors.shape[1]]
-        self._unit_docs = with_vectors
-        self._unit_of = np.concatenate(
+        unit_of = np.concatenate(
             [np.full(len(out[d].units), i, dtype=np.int64) for i, d in enumerate(with_vectors)]
         ) if with_vectors else np.zeros(0, dtype=np.int64)
-        self._unit_matrix = np.concatenate([out[d].vectors for d in with_vectors]) if with_vectors else (
+        matrix = np.concatenate([out[d].vectors for d in with_vectors]) if with_vectors else (
             np.zeros((0, 0), dtype=np.float32))
-        return out
+        return out, with_vectors, unit_of, matrix
 
     def best_units(self, qvec: npt.NDArray[np.float32]) -> dict[str, float]:
         """Each document's best unit similarity to the question (one product over every unit)."""
