@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.db.engine import Database
-from bot.ingest.indexer import walk
+from bot.ingest.walk import walk
 from bot.knowledge import Knowledge
 from bot.sources.state import SyncStates
 from bot.sources.sync import PREFIX as SOURCE_PREFIX

@@ -21,7 +21,11 @@ from bot import text
 from bot.embed.base import Embedder
 from bot.ingest import units as answer_units
 from bot.ingest.loaders import Document, LoadError, load
-from bot.ingest.walk import Skipped, Summary, display_path, walk
+from bot.ingest.walk import IGNORED as IGNORED  # these five live in bot.ingest.walk (no numpy, no Chroma)
+from bot.ingest.walk import Skipped as Skipped
+from bot.ingest.walk import Summary as Summary
+from bot.ingest.walk import display_path as display_path
+from bot.ingest.walk import walk as walk
 from bot.search import lexicon
 from bot.search.chunks import ChunkMeta
 from bot.search.lexicon import vocabulary
