@@ -90,7 +90,7 @@ class Escalations:
             return
         port = self.port(platform, turn.port)
         link = None
-        if message_id and isinstance(port, Permalinks):
+        if message_id and inbound.conversation.kind != "dm" and isinstance(port, Permalinks):  # experts can't open DMs
             link = await port.permalink(inbound.conversation, message_id)
         card = cards.expert_post(self.t, row.question, inbound.user, link, closest, experts.collection, owners)
         ref = None
