@@ -101,7 +101,7 @@ class CxTeamsBot(ActivityHandler):  # type: ignore[misc]
         except Exception:
             log.exception("teams card action failed", extra={"action": inbound.action})
             return InvokeResponse(status=200, body=sorry(translator(self.router.language_for(inbound)).gettext(APOLOGY)))
-        return InvokeResponse(status=200, body=port.response())
+        return InvokeResponse(status=200, body=port.response(translator(self.router.language_for(inbound))))
 
     async def on_conversation_update_activity(self, turn_context: TurnContext) -> None:
         activity = turn_context.activity

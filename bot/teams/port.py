@@ -18,6 +18,7 @@ from botbuilder.core import BotAdapter, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, Attachment, ConversationReference
 
 from bot.core.model import Card, Conversation, Image, Inbound, MessageRef, Outbound, Text
+from bot.i18n import N_, Translator, translator
 from bot.teams.adaptive import CONTENT_TYPE, adaptive_card, fallback_text, without_actions
 from bot.teams.images import fit_images
 from bot.teams.inbound import THREAD
@@ -28,6 +29,7 @@ log = logging.getLogger(__name__)
 CARD_CHANNELS = frozenset({"msteams", "emulator", "webchat", "directline", "test"})
 MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
 REMEMBERED_CARDS = 1000
+GOT_IT = N_("Got it.")
 DEEP_LINK = "https://teams.microsoft.com/l/message/"
 
 
@@ -191,6 +193,6 @@ class InvokePort(TurnPort):
             self.body = self._answer(await fitted(out))
         await super().update(ref, out)
 
-    def response(self) -> dict[str, Any]:
-        """The invoke response body (a message when the handler said nothing)."""
-        return self.body or {"statusCode": 200, "type": MESSAGE_TYPE, "value": "Got it."}
+    def response(self, t: Translator | None = None) -> dict[str, Any]:
+        """The invoke response body (a message, in `t`'s language, when the handler said nothing)."""
+        return self.body or {"statusCode": 200, "type": MESSAGE_TYPE, "value": (t or translator()).gettext(GOT_IT)}
