@@ -12,6 +12,7 @@ from testenv import ROOT, make_settings
 
 from bot.ask.answer import Answer
 from bot.ask.cache import AnswerCache
+from bot.core.model import Exchange
 from bot.knowledge import Knowledge
 from bot.search import retriever
 from bot.settings import Settings
@@ -27,7 +28,7 @@ class Slow:
         self.entered = threading.Event()
         self.fail: Exception | None = None
 
-    def __call__(self, question: str, history: tuple[str, ...], allowed: frozenset[str] | None) -> Answer:
+    def __call__(self, question: str, history: tuple[Exchange, ...], allowed: frozenset[str] | None) -> Answer:
         self.calls.append((question, history, allowed))
         self.entered.set()
         assert self.release.wait(10)
@@ -56,7 +57,7 @@ def test_whitespace_does_not_matter_but_thread_audience_and_index_version_do() -
     cache = AnswerCache(slow, lambda: version[0])
     first = cache.answer("How fast  do we call back?")
     assert cache.answer(" How fast do we call back? ") is first
-    cache.answer("How fast do we call back?", history=("We talked about refunds.",))
+    cache.answer("How fast do we call back?", history=(Exchange("We talked about refunds."),))
     cache.answer("How fast do we call back?", allowed=frozenset({"leadership"}))
     cache.answer("how fast do we call back?")
     version[0] = "v2"  # an ingest changed the index

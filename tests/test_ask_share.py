@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.app import build_services
-from bot.ask.cards import GONE, SHARE
+from bot.ask.cards import SHARE
 from bot.core.model import Actions, Card, Context, Conversation, Inbound, InboundKind, Text, User
 from bot.settings import Settings
 from testkit.ports import RecordingPort
@@ -43,6 +43,8 @@ async def test_a_private_answer_is_shared_where_it_was_asked_without_the_share_b
 
         services.features.ask.shareable.purge(datetime.now(UTC) + timedelta(days=2))
         await services.router.dispatch(Inbound(InboundKind.ACTION, ROOM, ANA, action=SHARE, value=share.value), port)
-        assert port.sent == [("reply", ROOM, Text(GONE))]
+        [(verb, _where, gone)] = port.sent
+        assert verb == "reply" and isinstance(gone, Text) and "no longer available" in gone.text
+        assert "`ask <question>`" in gone.text  # the console runs commands by their word: no `/cx`
     finally:
         services.close()

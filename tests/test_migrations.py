@@ -53,7 +53,8 @@ def test_making_a_database_touches_no_table_until_start_up_migrates(settings_on:
     try:
         assert tables(db.url) == set()
         db.migrate()
-        assert {"asked_questions", "ask_shareable_answers", "seen_events", "teams_conversations",
+        assert {"asked_questions", "ask_shareable_answers", "ask_thread_exchanges",
+                "seen_events", "teams_conversations",
                 "pulses", "digest_subscriptions", "expert_escalations", "expert_replies", "expert_verified",
                 "gap_marks", "gap_mark_questions", "gap_vectors", "ask_threads", "ask_auto_channels"} <= tables(db.url)
         assert "slack_private_answers" not in tables(db.url)

@@ -16,8 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.ask.answer import Answer
+from bot.core.model import Exchange
 
-Key = tuple[str | None, frozenset[str] | None, str, tuple[str, ...]]
+Key = tuple[str | None, frozenset[str] | None, str, tuple[tuple[str, str], ...]]
 
 SIZE = 512
 TTL_SECONDS = 600.0
@@ -36,7 +37,7 @@ class AnswerCache:
     `answer(...)` blocks (call it from a worker thread); `version()` names the index the answers come from.
     """
 
-    def __init__(self, answer: Callable[[str, tuple[str, ...], frozenset[str] | None], Answer],
+    def __init__(self, answer: Callable[[str, tuple[Exchange, ...], frozenset[str] | None], Answer],
                  version: Callable[[], str | None], size: int = SIZE, ttl: float = TTL_SECONDS) -> None:
         self._compute = answer
         self._version = version
@@ -48,10 +49,11 @@ class AnswerCache:
         self.computed = 0
         self.reused = 0
 
-    def key(self, question: str, history: tuple[str, ...], allowed: frozenset[str] | None) -> Key:
-        return (self._version(), allowed, " ".join(question.split()), tuple(" ".join(h.split()) for h in history))
+    def key(self, question: str, history: tuple[Exchange, ...], allowed: frozenset[str] | None) -> Key:
+        said = tuple((" ".join(h.asked.split()), " ".join(h.answered.split())) for h in history)
+        return (self._version(), allowed, " ".join(question.split()), said)
 
-    def answer(self, question: str, history: tuple[str, ...] = (), allowed: frozenset[str] | None = None) -> Answer:
+    def answer(self, question: str, history: tuple[Exchange, ...] = (), allowed: frozenset[str] | None = None) -> Answer:
         key = self.key(question, history, allowed)
         with self._lock:
             hit = self._done.get(key)

@@ -79,5 +79,11 @@ def feedback_thanks(positive: bool, t: Translator | None = None) -> Text:
                 else t.gettext("Thanks, noted — we'll use this to improve the playbooks. 👎"))
 
 
-GONE = N_("That answer is no longer available to share. Please ask again with `/cx`.")
+def gone(t: Translator, to: Inbound) -> Text:
+    """A shared answer that was not kept: ask again, the way one asks on this platform."""
+    command = to.command(t.gettext("ask <question>"))
+    return Text(t.gettext("That answer is no longer available to share. Please ask again: `{command}`.")
+                .format(command=command))
+
+
 UNAVAILABLE = N_("The knowledge base is temporarily unavailable. Please try again in a few minutes.")

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass, replace
+from datetime import timedelta
 from typing import TYPE_CHECKING, Literal
 
 from bot.ask.answer import Answer
@@ -13,15 +14,16 @@ from bot.ask.auto import AutoCommand
 from bot.ask.cards import (
     FEEDBACK_DOWN,
     FEEDBACK_UP,
-    GONE,
     SHARE,
     UNAVAILABLE,
     AnswerExtras,
     Extras,
     answer_card,
     feedback_thanks,
+    gone,
     shared_card,
 )
+from bot.ask.exchanges import KEEP, ThreadHistory
 from bot.ask.listening import AskListening
 from bot.ask.prompts import SuggestedPrompts
 from bot.ask.shareable import ShareableAnswers
@@ -43,6 +45,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PURGE_SECONDS = 3600.0
+# i18n: shown while cxbot looks for an answer (a Teams informative update in personal chats)
+SEARCHING = N_("Searching the knowledge…")
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,8 @@ class AskFeature:
         self.shareable = ShareableAnswers(services.db)
         self.threads = AnsweredThreads(services.db)  # where a reply without a mention is a follow-up
         self.auto = AutoChannels(services.db)
+        # what was asked and answered in each thread, for follow-ups there (every platform)
+        self.history = ThreadHistory(services.db, keep=min(KEEP, timedelta(days=services.settings.question_retention_days)))
         self.answered: Observers[Answered] = Observers()  # operations counts and times answers here
         self.extras: list[AnswerExtras] = []  # other features' notes and buttons on answer cards
 
@@ -97,12 +103,14 @@ class AskFeature:
         if await asyncio.to_thread(over_rate_limit, self.services.db, settings, user_hash):
             await turn.reply(Text(turn.t.gettext(RATE_LIMITED)))
             return
+        await turn.progress(turn.t.gettext(SEARCHING))
         started: float | None = None
         try:
+            history = await asyncio.to_thread(self.history.history, inbound.conversation) or inbound.history
             knowledge = self.services.knowledge
             allowed = allowed_for(knowledge.collections, inbound)
             started = time.perf_counter()
-            answer = await asyncio.to_thread(knowledge.answers.answer, question, inbound.history, allowed)
+            answer = await asyncio.to_thread(knowledge.answers.answer, question, history, allowed)
         except Exception:
             log.exception("knowledge unavailable")
             seconds = time.perf_counter() - started if started is not None else None
@@ -123,18 +131,21 @@ class AskFeature:
             await asyncio.to_thread(self.shareable.save, qid, inbound.conversation, inbound.user.id, answer)
         if inbound.unprompted and not answer.answered:
             return
+        conv = inbound.conversation
+        # kept before the answer is posted: a follow-up can arrive as soon as the asker sees it
+        if conv.thread and conv.kind != "dm" and not inbound.private:
+            await asyncio.to_thread(self.threads.remember, conv)
+        if conv.thread and not inbound.private:  # a follow-up in this thread carries this exchange
+            await asyncio.to_thread(self.history.remember, conv, user_hash, question, answer.text)
         extras = await asyncio.to_thread(self.extras_for, answer, qid, inbound)
         await turn.reply(answer_card(answer, qid, shareable=inbound.private, extras=extras, t=turn.t,
                                      contact=settings.ask_contact))
-        conv = inbound.conversation
-        if conv.thread and conv.kind != "dm" and not inbound.private:
-            await asyncio.to_thread(self.threads.remember, conv)
 
     async def share(self, turn: Turn) -> None:
         """Post a private answer for everyone where it was asked, as the asker saw it."""
         kept = await asyncio.to_thread(self.shareable.get, turn.args)
         if kept is None:
-            await turn.reply(Text(turn.t.gettext(GONE)))
+            await turn.reply(gone(turn.t, turn.inbound))
             return
         extras = await asyncio.to_thread(self.extras_for, kept.answer, turn.args, None)
         await turn.port.post(kept.conversation, shared_card(
@@ -143,6 +154,7 @@ class AskFeature:
     async def purge(self) -> None:
         await asyncio.to_thread(self.shareable.purge)
         await asyncio.to_thread(self.threads.purge)
+        await asyncio.to_thread(self.history.purge)
 
     async def feedback(self, turn: Turn) -> None:
         positive = turn.inbound.action == FEEDBACK_UP

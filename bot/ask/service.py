@@ -13,6 +13,7 @@ from bot.ask.answer import Answer, NoAnswer, Source, abstention
 from bot.ask.answertype import Wants, wants
 from bot.ask.chooser import DocInput, Scored, from_chunks, score
 from bot.ask.extractive import compose
+from bot.core.model import Exchange
 from bot.i18n import translator
 from bot.search.retriever import DocUnits, Passage, Retriever
 from bot.text import detect_lang, stems
@@ -48,6 +49,10 @@ class Policy:
     # sentence well while no chunk as a whole stands out.
     unit_weight: float = 0.3
     rerank_docs: int = 10
+
+
+# A follow-up of this many words or fewer leans on the question before it ("und wie schnell?").
+ELLIPTICAL_WORDS = 4
 
 
 def rank_documents(passages: list[Passage]) -> list[list[Passage]]:
@@ -102,14 +107,21 @@ class AskService:
         return Answer(question, text, False, sources or [], lang, reason)
 
     def answer(
-        self, question: str, history: tuple[str, ...] = (), allowed: frozenset[str] | None = None,
+        self, question: str, history: tuple[Exchange, ...] = (), allowed: frozenset[str] | None = None,
     ) -> Answer:
-        """Answer from the `allowed` collections only (default: the public ones)."""
+        """Answer from the `allowed` collections only (default: the public ones).
+
+        A follow-up (`history`: the thread's earlier exchanges) that is short ("and how fast?") or that the
+        knowledge does not cover on its own is searched together with the question asked before it; a
+        full question in the same thread is searched as asked.
+        """
         question = " ".join(question.split())[: self.max_chars]
         lang = detect_lang(question)
-        query = question if not history else f"{history[-1][:500]} {question}"
-        passages = self.retriever.search(query, allowed) if question else []
+        passages = self.retriever.search(question, allowed) if question else []
         self.last_features = self.features(question, passages)
+        if history and question and (len(question.split()) <= ELLIPTICAL_WORDS or not self.covered(self.last_features)):
+            passages = self.retriever.search(f"{history[-1].asked[:500]} {question}", allowed)
+            self.last_features = self.features(question, passages)
         if not passages or not self.covered(self.last_features):
             return self._abstain(question, lang)
         docs = self.rank(question, rank_documents(passages))[: self.policy.max_sources]

@@ -44,6 +44,14 @@ class User:
 Readers = tuple[tuple[str, tuple[str, ...]], ...]
 
 
+@dataclass(frozen=True)
+class Exchange:
+    """An earlier turn of a thread: what a person asked and what cxbot answered ("" when unknown)."""
+
+    asked: str
+    answered: str = ""
+
+
 class InboundKind(StrEnum):
     MESSAGE = "message"
     COMMAND = "command"
@@ -67,6 +75,9 @@ class Inbound:
     `unprompted`: nobody addressed the bot (an auto-answer channel, a follow-up in a thread it answered
     without a mention). The text is a question, never a command; the bot replies only with a real
     answer and stays silent otherwise.
+    `history` holds the thread's earlier exchanges, oldest first (the ask feature adds the ones it kept).
+    `command_prefix` is how a person runs a command word here: "/cx " on Slack, "@cxbot " in a Teams
+    channel, "" where writing the word is enough.
     """
 
     kind: InboundKind
@@ -76,11 +87,16 @@ class Inbound:
     action: str | None = None
     value: str = ""
     message_id: str | None = None
-    history: tuple[str, ...] = ()
+    history: tuple[Exchange, ...] = ()
     private: bool = False
     readers: Readers = ()
     language: str | None = None
     unprompted: bool = False
+    command_prefix: str = ""
+
+    def command(self, words: str) -> str:
+        """A command as this person would type it here, e.g. "/cx ask <question>"."""
+        return f"{self.command_prefix}{words}"
 
 
 @dataclass(frozen=True)

@@ -31,3 +31,15 @@ class Permalinks(Protocol):
     async def permalink(self, conversation: Conversation, message_id: str) -> str | None:
         """A link people can open to see the message, or None where there is none."""
         ...
+
+
+@runtime_checkable
+class ShowsProgress(Protocol):
+    """A port that can tell the asker what the bot is doing while they wait (optional).
+
+    Teams streams an informative update in personal chats; a port without it keeps its typing indicator.
+    """
+
+    async def progress(self, to: Inbound, note: str) -> None:
+        """Show `note` (e.g. "Searching the knowledge…") until the reply arrives; never raises."""
+        ...

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.core.model import Inbound, InboundKind, MessageRef, Outbound, Text
-from bot.core.port import ChatPort
+from bot.core.port import ChatPort, ShowsProgress
 from bot.i18n import DEFAULT_LANGUAGE, N_, Translator, language_of, translator
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,11 @@ class Turn:
 
     async def reply(self, out: Outbound) -> MessageRef | None:
         return await self.port.reply(self.inbound, out)
+
+    async def progress(self, note: str) -> None:
+        """Show what is being done while the person waits, where the platform can (else nothing)."""
+        if isinstance(self.port, ShowsProgress):
+            await self.port.progress(self.inbound, note)
 
 
 Handler = Callable[[Turn], Awaitable[None]]

@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from bot.core.model import Conversation, Inbound, InboundKind, Text, User
+from bot.core.model import Conversation, Exchange, Inbound, InboundKind, Text, User
 from bot.core.privacy import hash_user
 from bot.i18n import N_, translator
 from bot.slack import translate
@@ -149,7 +149,7 @@ class SlackHandlers:
             return replace(inbound, history=await self._history(inbound.conversation.id, thread, event.get("ts")))
         return inbound
 
-    async def _history(self, channel: str, thread: str, current: str | None) -> tuple[str, ...]:
+    async def _history(self, channel: str, thread: str, current: str | None) -> tuple[Exchange, ...]:
         try:
             resp = await self.port.client.conversations_replies(channel=channel, ts=thread, limit=50)
         except Exception as exc:
@@ -160,7 +160,7 @@ class SlackHandlers:
     async def _dispatch(self, inbound: Inbound, port: SlackPort) -> None:
         inbound = await self._localized(inbound)
         inbound = replace(inbound, user=replace(inbound.user, groups=await self.groups.of(inbound.user.id)))
-        inbound = replace(inbound, readers=translate.readers(inbound))
+        inbound = replace(inbound, readers=translate.readers(inbound), command_prefix=translate.COMMAND_PREFIX)
         try:
             await self.services.router.dispatch(inbound, port)
         except Exception:

@@ -6,9 +6,10 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from bot.core.model import Conversation, ConversationKind, Inbound, InboundKind, Readers, User
+from bot.core.model import Conversation, ConversationKind, Exchange, Inbound, InboundKind, Readers, User
 
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
+COMMAND_PREFIX = "/cx "  # the slash command (deploy/slack/manifest.yaml)
 SKIPPED_SUBTYPES = frozenset({"bot_message", "message_changed", "message_deleted", "channel_join", "channel_leave"})
 # The only channel messages answered without a mention: plain ones, with files, or thread replies also
 # sent to the channel. Edits, deletions, joins, bot posts and every other subtype are never answered.
@@ -153,9 +154,9 @@ def readers(inbound: Inbound) -> Readers:
     return (("slack_channels", (conv.id,)),)
 
 
-def thread_history(messages: list[Payload], current_ts: str | None, bot_user_id: str | None) -> tuple[str, ...]:
+def thread_history(messages: list[Payload], current_ts: str | None, bot_user_id: str | None) -> tuple[Exchange, ...]:
     """What people wrote earlier in a thread, oldest first: no bot messages, not the current one."""
-    history: list[str] = []
+    history: list[Exchange] = []
     for msg in sorted(messages, key=lambda m: float(m.get("ts") or 0)):
         if msg.get("bot_id") or msg.get("subtype") or msg.get("ts") == current_ts:
             continue
@@ -163,5 +164,5 @@ def thread_history(messages: list[Payload], current_ts: str | None, bot_user_id:
             continue
         text = strip_mentions(str(msg.get("text", "")), bot_user_id)
         if text:
-            history.append(text)
+            history.append(Exchange(text))
     return tuple(history)

@@ -50,6 +50,14 @@ def readers(conversation: Conversation, user: User) -> Readers:
     return (("teams_channels", (conversation.id,)), ("teams_teams", team))
 
 
+def command_prefix(activity: Activity, conversation: Conversation) -> str:
+    """How a person runs a command here: by writing it in a personal chat, after an @mention elsewhere."""
+    if conversation.kind == "dm":
+        return ""
+    name = activity.recipient.name if activity.recipient and activity.recipient.name else "cxbot"
+    return f"@{name} "
+
+
 def strip_mentions(activity: Activity) -> str:
     """The message text without the @mention of the bot (and without leftover `<at>` tags)."""
     text: str = activity.text or ""
@@ -95,11 +103,12 @@ def to_inbound(activity: Activity) -> Inbound | None:
         if not text:
             return None
         return Inbound(InboundKind.MESSAGE, conversation, user, text=text, message_id=activity.id,
-                       readers=readers(conversation, user), language=language_of(activity.locale))
+                       readers=readers(conversation, user), language=language_of(activity.locale),
+                       command_prefix=command_prefix(activity, conversation))
     else:
         return None
     if picked is None:
         return None
     return Inbound(InboundKind.ACTION, conversation, user, action=picked[0], value=picked[1],
                    message_id=activity.reply_to_id, readers=readers(conversation, user),
-                   language=language_of(activity.locale))
+                   language=language_of(activity.locale), command_prefix=command_prefix(activity, conversation))

@@ -23,6 +23,7 @@ from bot.teams.adaptive import CONTENT_TYPE, adaptive_card, fallback_text, witho
 from bot.teams.images import fit_images
 from bot.teams.inbound import THREAD
 from bot.teams.store import ConversationStore
+from bot.teams.stream import Stream, can_stream
 
 log = logging.getLogger(__name__)
 
@@ -137,19 +138,45 @@ async def _update(base: TeamsPort, ctx: TurnContext, ref: MessageRef, out: Outbo
 
 
 class TurnPort:
-    """The port for one inbound turn: replies go where the person wrote (the thread in channels)."""
+    """The port for one inbound turn: replies go where the person wrote (the thread in channels).
+
+    In a personal chat, `progress` starts a Teams stream with an informative update and the next reply
+    ends it as the final message (see `bot.teams.stream`); elsewhere `progress` shows nothing more than
+    the typing indicator the bot sent on arrival.
+    """
 
     def __init__(self, base: TeamsPort, ctx: TurnContext) -> None:
         self.base = base
         self.ctx = ctx
+        self.stream = Stream(ctx) if can_stream(ctx) else None
+
+    async def progress(self, to: Inbound, note: str) -> None:
+        if self.stream is not None:
+            await self.stream.inform(note)
+
+    async def _send(self, activity: Activity) -> str | None:
+        """Send a reply (as the final message of an open stream); the id it got, if any."""
+        stream = self.stream
+        if stream is None or not stream.open:
+            response = await self.ctx.send_activity(activity)
+            return response.id if response is not None and response.id else None
+        stream.ended()
+        try:
+            response = await self.ctx.send_activity(stream.final(activity))
+        except Exception as exc:  # e.g. 403 ContentStreamNotAllowed after the 2-minute limit
+            log.warning("teams stream final refused, replying plainly", extra={"error": type(exc).__name__})
+            response = await self.ctx.send_activity(activity)
+            return response.id if response is not None and response.id else None
+        # the streamed message keeps the stream's id (Teams answers the final message with 202 and no id)
+        return response.id if response is not None and response.id else stream.id
 
     async def reply(self, to: Inbound, out: Outbound) -> MessageRef | None:
         activity = to_activity(await fitted(out), self.ctx.activity.channel_id)
-        response = await self.ctx.send_activity(activity)
-        if response is None or not response.id:
+        sent = await self._send(activity)
+        if not sent:
             return None
-        self.base.remember(response.id, activity)
-        return MessageRef(to.conversation, response.id)
+        self.base.remember(sent, activity)
+        return MessageRef(to.conversation, sent)
 
     async def post(self, conversation: Conversation, out: Outbound) -> MessageRef | None:
         return await self.base.post(conversation, out)
@@ -169,6 +196,7 @@ class InvokePort(TurnPort):
 
     def __init__(self, base: TeamsPort, ctx: TurnContext, clicked: str | None) -> None:
         super().__init__(base, ctx)
+        self.stream = None  # a click's answer is the invoke response, not a stream
         self.clicked = clicked
         self.body: dict[str, Any] | None = None
 

@@ -29,4 +29,5 @@ def forget(
         db.dispose()
     typer.echo(f"Deleted {done.questions} questions, {done.votes} pulse votes, "
                f"{done.private_answers} shareable private answers, {done.escalations} questions passed to experts, "
-               f"{done.dashboard} dashboard sign-ins.")
+               f"{done.dashboard} dashboard sign-ins, "
+               f"{done.thread_exchanges} thread exchanges.")

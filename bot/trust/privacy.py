@@ -7,7 +7,9 @@ What is stored about a person, and how it is found again from their id:
 - `ask_shareable_answers.user_id`: the asker of a private answer kept for a day so it can be
   shared -> deleted by platform and user id;
 - `dashboard_links.user_hash`, `dashboard_sessions.user_hash`: HMAC of (platform, user id, "dashboard")
-  -> deleted by hash (the person is signed out of the dashboard).
+  -> deleted by hash (the person is signed out of the dashboard);
+- `ask_thread_exchanges.user_hash`: the asker of a question answered in a thread, kept for follow-ups
+  there -> deleted by hash.
 Pulse and schedule `creator_hash` are kept: they identify nobody and own running schedules.
 """
 
@@ -19,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
 
+from bot.ask.exchanges import ThreadHistory
 from bot.ask.shareable import ShareableAnswers
 from bot.ask.store import QuestionLog
 from bot.core.privacy import hash_user
@@ -42,6 +45,7 @@ class Forgotten:
     private_answers: int = 0
     escalations: int = 0
     dashboard: int = 0  # sign-in links and sessions
+    thread_exchanges: int = 0
 
 
 def parse_user(user: str) -> list[tuple[str, str]]:
@@ -60,9 +64,10 @@ def forget(settings: Settings, db: Database, user: str) -> Forgotten:
     the questions they passed to experts and the replies they wrote as an expert)."""
     key = settings.hash_key.get_secret_value()
     done = Forgotten()
-    log_, shareable = QuestionLog(db), ShareableAnswers(db)
+    log_, shareable, threads = QuestionLog(db), ShareableAnswers(db), ThreadHistory(db)
     for platform, uid in parse_user(user):
         done.questions += log_.forget(hash_user(key, platform, uid))
+        done.thread_exchanges += threads.forget(hash_user(key, platform, uid))
         done.private_answers += shareable.forget(platform, uid)
         done.escalations += ExpertStore(db).forget(platform, uid)
         with db.session() as s, s.begin():
@@ -75,7 +80,8 @@ def forget(settings: Settings, db: Database, user: str) -> Forgotten:
     hashes = [dashboard_hash(settings, p, uid) for p, uid in [*ids, (ADMIN, user.strip())]]
     done.dashboard = Sessions(db, key).forget(hashes)
     log.info("forgot a person", extra={"dashboard": done.dashboard, "questions": done.questions, "votes": done.votes,
-                                       "private_answers": done.private_answers, "escalations": done.escalations})
+                                       "private_answers": done.private_answers, "escalations": done.escalations,
+                                       "thread_exchanges": done.thread_exchanges})
     return done
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_testkit import fixture
 
-from bot.core.model import InboundKind
+from bot.core.model import Exchange, InboundKind
 from bot.slack import translate
 
 
@@ -48,7 +48,7 @@ def test_thread_history_keeps_what_people_wrote_oldest_first() -> None:
         {"ts": "4.0", "user": "W2", "text": "current"},
         {"ts": "2.5", "user": "W3", "subtype": "channel_join", "text": "joined"},
     ]
-    assert translate.thread_history(messages, "4.0", "W111") == ("first", "third")
+    assert translate.thread_history(messages, "4.0", "W111") == (Exchange("first"), Exchange("third"))
 
 
 def test_only_people_s_dms_are_answered() -> None:

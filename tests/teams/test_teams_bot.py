@@ -45,7 +45,7 @@ async def test_question_gets_typing_at_once_then_the_answer_card(harness: Any) -
     await bot.drain()
 
     assert sent_in_turn == ["typing"]
-    answer = adapter.activity_buffer[1]
+    [answer] = [a for a in adapter.activity_buffer if a.type == "message"]
     assert answer.attachments[0].content_type == "application/vnd.microsoft.card.adaptive"
     assert "four business hours" in json.dumps(answer.attachments[0].content)
     assert answer.summary  # plain-text fallback travels with the card

@@ -15,7 +15,7 @@ from bot.settings import Settings
 from bot.teams.edge import TEAMS_BOT
 from bot.teams.port import TeamsPort, to_activity
 from bot.web.app import build_app
-from testkit.teams_connector import Connector
+from testkit.teams_connector import Connector, stream_info
 
 Client = TestClient[web.Request, web.Application]
 CHANNEL = "19:097e6717fd7245bdbeba6baa13840db8@thread.skype"
@@ -63,7 +63,7 @@ async def test_execute_feedback_answers_with_the_updated_card_and_stores_it(
     activity = fixture_activity("message_personal.json")
     answer = await ask(client, connector, {**activity, "text": QUESTION})
     up = feedback_button(answer, "feedback:up")
-    card_id = f"msg-{1000 + len(connector.calls) - 1}"
+    card_id = stream_info(answer)["streamId"]  # in a personal chat the answer ends a stream, and keeps its id
 
     resp = await client.post("/api/messages", json=invoke(activity, card_id, up))
 

@@ -9,6 +9,7 @@ import json
 import re
 import urllib.parse
 from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -92,8 +93,12 @@ async def test_forget_deletes_one_persons_questions_and_pulse_votes(services: Se
                                                value=f"{pid}:0:4", message_id="1"), port)
         record(services, who, datetime.now(UTC))
     await services.features.pulse.drain()
+    key = services.settings.hash_key.get_secret_value()
+    for who in ("U_GONE", "U_STAYS"):
+        services.features.ask.history.remember(replace(conv, thread="1.0"), hash_user(key, "slack", who), "Q?", "A.")
     done = forget(services.settings, services.db, "slack:U_GONE")
-    assert (done.questions, done.votes) == (1, 1)
+    assert (done.questions, done.votes, done.thread_exchanges) == (1, 1, 1)
+    assert len(services.features.ask.history.history(replace(conv, thread="1.0"))) == 1
     with services.db.session() as s:
         assert s.scalar(sqlalchemy.select(sqlalchemy.func.count()).select_from(PulseVote)) == 1
         assert s.scalar(sqlalchemy.select(sqlalchemy.func.count()).select_from(AskedQuestion)) == 1
