@@ -122,7 +122,7 @@ def ask(
         section = f" › {s.section}" if s.section else ""
         out.print(f"[dim][{n}] {s.title}{section} ({s.url or s.path})[/]")
     if ans.answered:
-        from bot.expert.verify import verified_note
+        from bot.expert.note import verified_note  # not bot.expert.verify: that one loads the database layer
 
         for note in verified_note(cfg.knowledge_dir, ans):
             out.print(note.text, markup=False)

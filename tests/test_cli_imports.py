@@ -8,8 +8,11 @@ interpreter reports which modules it holds after `import bot.cli` and after rend
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+
+from bot.settings import Settings
 
 HEAVY = (
     "chromadb", "slack_bolt", "slack_sdk", "botbuilder", "numpy", "matplotlib", "sqlalchemy", "alembic",
@@ -47,3 +50,23 @@ def test_the_cli_and_its_help_pages_load_no_heavy_module() -> None:
     assert len(report) == len(HELP_PAGES) + 1
     assert all("Usage" in r["shown"] for step, r in report.items() if step != "import bot.cli")
     assert {step: r["heavy"] for step, r in report.items() if r["heavy"]} == {}
+
+
+ASK_PROBE = """
+import contextlib, io, json, sys
+import bot.cli
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        bot.cli.app(["ask", "How fast must we acknowledge a customer complaint?"])
+    except SystemExit:
+        pass
+print(json.dumps(sorted({m.split(".")[0] for m in sys.modules} & {"sqlalchemy", "alembic", "aiohttp", "slack_bolt"})))
+"""
+
+
+def test_cxbot_ask_loads_no_database_layer_and_no_server(sample_index: Settings) -> None:
+    env = {**os.environ, "CXBOT_DATA_DIR": str(sample_index.data_dir), "CXBOT_EMBED_CACHE": str(sample_index.embed_cache),
+           "CXBOT_KNOWLEDGE_DIR": str(sample_index.knowledge_dir)}
+    done = subprocess.run([sys.executable, "-c", ASK_PROBE], env=env, capture_output=True, text=True, check=True)
+
+    assert json.loads(done.stdout.splitlines()[-1]) == []

@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 
 from bot.ask.answer import Answer
 from bot.ask.cards import Extras
-from bot.core.model import Button, Context, Conversation, Inbound, Text, User
+from bot.core.model import Button, Conversation, Inbound, Text, User
 from bot.core.router import Turn
 from bot.expert import cards, entries
 from bot.expert.config import DEFAULT_REVIEW_DAYS, Experts
 from bot.expert.models import Escalation, ExpertReply, VerifiedEntry
+from bot.expert.note import verified_note as verified_note
 from bot.expert.store import ExpertStore
-from bot.i18n import Translator, translator
+from bot.i18n import translator
 
 if TYPE_CHECKING:
     from bot.app import Services
@@ -34,21 +35,6 @@ def is_evangelist(evangelists: frozenset[str], user: User) -> bool:
     if not evangelists:
         return user.platform == "console"
     return user.id in evangelists or any(g in evangelists for g in user.groups)
-
-
-def verified_note(knowledge_dir: Path, answer: Answer, t: Translator | None = None) -> list[Context]:
-    """"Verified by …" for each cited source that is a verified entry (only those files are read)."""
-    root = knowledge_dir.resolve()
-    notes: list[Context] = []
-    for n, source in enumerate(answer.sources, 1):
-        if not entries.is_verified_path(source.path):
-            continue
-        file = (root / source.path).resolve()
-        meta = entries.read(file) if file.is_relative_to(root) else None
-        if meta is not None:
-            t = t or translator()
-            notes.append(cards.verified_by(t, meta.by, t.date(meta.on) if meta.on else "", n))
-    return notes
 
 
 class Verification:
