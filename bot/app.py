@@ -17,6 +17,7 @@ from bot.db.engine import Database
 from bot.digest import feature as digest
 from bot.expert import feature as expert
 from bot.gaps import feature as gaps
+from bot.i18n import LANGUAGES, translator
 from bot.knowledge import Knowledge
 from bot.ops.inflight import Inflight
 from bot.pulse import feature as pulse
@@ -100,4 +101,6 @@ def build_services(settings: Settings) -> Services:
     trust.register(services)
     dashboard.register(services)
     expert.register(services)  # after ask: it adds to the answer cards
+    for language in LANGUAGES:  # read the catalogs now (~50-80 ms), not on the first message in each language
+        translator(language)
     return services
