@@ -9,7 +9,7 @@ import re
 # A person's platform id inside text someone typed (a mention in a question, a digest that quotes one):
 # Slack `<@U…>` mentions and bare U…/W… ids, Teams `<at>…</at>` mentions, `29:…` ids and AAD object ids.
 _USER_IDS = re.compile(
-    r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>|<at>[^<]*</at>|\b[UW][A-Z0-9]{8,}\b|\b29:[\w-]{8,}"
+    r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>|<at>[^<]*</at>|\b[UW](?=[A-Z]*[0-9])[A-Z0-9]{8,}\b|\b29:[\w-]{8,}"
     r"|(?i:\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b)")
 
 
