@@ -8,7 +8,8 @@ Steps: install the app (welcome message with `help`), ask a question (Adaptive C
 sources and feedback buttons), click 👍 via `Action.Execute` (the invoke response is the updated
 card; `asked_questions.feedback` is set in the database), click 👎 on a second answer via
 `Action.Submit`, @mention the bot in the group chat and in a team channel (answered there, in the
-thread, mention stripped, typing shown first), `help`, the same as a German Teams user (`de-DE`: German
+thread, mention stripped, typing shown first), a follow-up in that channel thread (the earlier exchange
+kept for it), the personal answer streamed (informative update replaced by the final card), `help`, the same as a German Teams user (`de-DE`: German
 help and a German answer card, through `locale_proxy` when `LOCALE_PROXY_PORT` is set), check the
 conversation reference was stored,
 vote in a pulse (`vote_in_pulse`, when the playground user is a CX evangelist), and escalate a question to
@@ -27,6 +28,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 from locale_proxy import LocaleProxy
@@ -35,6 +37,8 @@ PLAYGROUND = "http://127.0.0.1:56150"
 BOT = "http://127.0.0.1:3978"
 CARD = "application/vnd.microsoft.card.adaptive"
 QUESTION = "How fast must we acknowledge a customer complaint?"
+FOLLOW_UP = "And who owns the follow-up call?"
+SEARCHING = "Searching the knowledge…"
 
 
 class Failed(Exception):
@@ -49,6 +53,7 @@ class Playground:
         self.inbox: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self.conv = self.user = self.user_aad = self.bot_id = self.bot_name = self.group = ""
         self.typing: list[str] = []
+        self.events: list[dict[str, Any]] = []  # every message event pushed, in order (streaming checks)
         self._reader: asyncio.Task[None] | None = None
 
     async def start(self, bot_timeout: float = 90.0) -> None:
@@ -79,6 +84,7 @@ class Playground:
                 if event.get("action") == "typing":
                     self.typing.append(str(event.get("actionConversationId")))
                 elif isinstance(event.get("message"), dict):
+                    self.events.append(event)
                     await self.inbox.put(event)
 
     async def _next(self, wanted: Callable[[dict[str, Any]], bool], timeout: float, what: str) -> dict[str, Any]:
@@ -99,7 +105,11 @@ class Playground:
 
         def wanted(event: dict[str, Any]) -> bool:
             message = event["message"]
-            if event.get("action") != "createMessage" or (conv and event.get("actionConversationId") != conv):
+            if conv and event.get("actionConversationId") != conv:
+                return False
+            # a streamed answer (personal chat) arrives as the update that ends the stream's message
+            if event.get("action") != "createMessage" and not (event.get("action") == "updateMessage"
+                                                               and stream_type(message) == "final"):
                 return False
             if want == "card":
                 return any(a.get("contentType") == CARD for a in message.get("attachments") or [])
@@ -121,7 +131,8 @@ class Playground:
         if mention:
             at = f"<at>{self.bot_name}</at>"
             body.update(text=f"{at} {text}", mentions=[{"mentioned": {"id": self.bot_id}, "text": at}])
-        async with self.s.post(f"{PLAYGROUND}/_conversation/v1/conversations/{conv or self.conv}/messages",
+        where = quote(conv or self.conv, safe=":@")  # a channel thread's id holds ";messageid="
+        async with self.s.post(f"{PLAYGROUND}/_conversation/v1/conversations/{where}/messages",
                                json=body) as r:
             if r.status != 200:
                 raise Failed(f"sending a message: HTTP {r.status} {await r.text()}")
@@ -165,6 +176,12 @@ class Playground:
     async def close(self) -> None:
         if self._reader is not None:
             self._reader.cancel()
+
+
+def stream_type(message: dict[str, Any]) -> str | None:
+    """The playground's `streamEntity.streamType` of a message (None when it is no stream's)."""
+    entity = message.get("streamEntity")
+    return str(entity.get("streamType")) if isinstance(entity, dict) and entity.get("streamType") else None
 
 
 def card_of(message: dict[str, Any]) -> dict[str, Any]:
@@ -348,6 +365,44 @@ async def in_german(pg: Playground, proxy: LocaleProxy | None) -> None:
     print("ok  de-DE -> German help and a German answer card (Quellen, Hilfreich)")
 
 
+def streamed(pg: Playground, message_id: str) -> list[tuple[str, str | None, str]]:
+    """(action, stream type, text or "card") of every pushed event of one message, in order."""
+    return [(str(e.get("action")), stream_type(e["message"]), "card" if e["message"].get("attachments")
+             else str(e["message"].get("text") or "")) for e in pg.events if e["message"].get("messageId") == message_id]
+
+
+def check_streaming(pg: Playground, message: dict[str, Any]) -> None:
+    """Personal chat: the answer is one streamed message, the informative update first, the card last."""
+    seen = streamed(pg, message["messageId"])
+    if not seen or seen[0] != ("createMessage", "informative", SEARCHING) or seen[-1] != ("updateMessage", "final", "card"):
+        raise Failed(f"personal chat: expected an informative update replaced by the final card, saw {seen}")
+    print(f"ok  personal chat streams: {seen[0][2]!r} shown as message {message['messageId']} (informative), "
+          f"replaced by the answer card (final); {len(seen)} events")
+
+
+def exchanges_in_db(conversation: str, thread: str) -> list[str]:
+    from bot.ask.exchanges import ThreadHistory
+    from bot.core.model import Conversation
+
+    with database() as db:
+        return [e.asked for e in ThreadHistory(db).history(Conversation("teams", conversation, "channel", thread=thread))]
+
+
+async def channel_thread_follow_up(pg: Playground) -> None:
+    """A reply in a channel thread cxbot answered carries the earlier exchange; channels never stream."""
+    where = await pg.say(QUESTION, conv="team-id", user="user-id-1", mention=True)
+    await pg.next_message("card", conv=where)
+    await pg.say(FOLLOW_UP, conv=where, user="user-id-1", mention=True)
+    answer = await pg.next_message("card", conv=where)
+    channel, _, thread = where.partition(";messageid=")
+    kept = exchanges_in_db(channel, thread)
+    if kept != [QUESTION, FOLLOW_UP]:
+        raise Failed(f"channel thread: exchanges kept {kept}")
+    if any(stream_type(e["message"]) for e in pg.events if str(e.get("actionConversationId")).startswith("team-id")):
+        raise Failed("channel: a stream was sent where only the typing indicator belongs")
+    print(f"ok  channel thread follow-up answered in the thread ({answer['messageId']}), history kept {len(kept)} exchanges, no stream")
+
+
 async def scenario(pg: Playground, proxy: LocaleProxy | None = None) -> None:
     await pg.custom("install")
     welcome = await pg.next_message("help")
@@ -363,6 +418,7 @@ async def scenario(pg: Playground, proxy: LocaleProxy | None = None) -> None:
         raise Failed("answer card has no 👍 Action.Execute")
     qid = up["data"]["value"]
     print(f"ok  question -> answer card in {seconds:.2f} s ({texts[0][:60]}...)")
+    check_streaming(pg, message)
 
     response = await pg.execute(message["messageId"], up["verb"], up["data"])
     updated = json.dumps(response)
@@ -381,6 +437,7 @@ async def scenario(pg: Playground, proxy: LocaleProxy | None = None) -> None:
     print("ok  👎 Action.Submit -> thanks message, feedback=-1 stored")
 
     await group_and_channel(pg)
+    await channel_thread_follow_up(pg)
 
     await pg.say("help")
     await pg.next_message("Here is what I can do")

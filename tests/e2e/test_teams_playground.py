@@ -100,8 +100,10 @@ def test_teams_playground_end_to_end(tmp_path: Path) -> None:
 
     result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
 
+    print(result.stdout)  # the driver's step report (pytest -s shows it)
     assert result.returncode == 0, f"driver failed:\n{result.stdout}\n{result.stderr[-4000:]}"
     assert "all steps passed" in result.stdout
     assert "ok  pulse start" in result.stdout, result.stdout
+    assert "ok  personal chat streams" in result.stdout and "ok  channel thread follow-up" in result.stdout
     assert "ok  Save as answer" in result.stdout, result.stdout
     assert "ok  de-DE -> German help and a German answer card" in result.stdout, result.stdout
