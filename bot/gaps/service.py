@@ -115,8 +115,9 @@ class GapsService:
 
     def warm(self, now: datetime, limit: int | None = None) -> int:
         """Embed up to `limit` gap questions (newest first) not embedded yet; drop vectors past the
-        longest window. Returns how many were embedded."""
+        longest window and marks left without questions. Returns how many were embedded."""
         self.store.prune_vectors(now - timedelta(weeks=MAX_WEEKS + 1))
+        self.store.prune_marks()
         texts = [u.text for u in reversed(self.questions(MAX_WEEKS, now))]
         if not texts:
             return 0

@@ -90,6 +90,12 @@ class GapStore:
         with self.db.session() as s, s.begin():
             return bool(getattr(s.execute(delete(GapMark).where(GapMark.id == mark_id)), "rowcount", 0))
 
+    def prune_marks(self) -> int:
+        """Drop marks whose questions the log has all purged or forgotten."""
+        held = select(GapMarkQuestion.mark_id)
+        with self.db.session() as s, s.begin():
+            return int(getattr(s.execute(delete(GapMark).where(GapMark.id.not_in(held))), "rowcount", 0))
+
     def claim_recheck(self, mark_id: int, version: str) -> bool:
         """Take a mark's re-ask for this index version (compare-and-set: one replica does it)."""
         with self.db.session() as s, s.begin():

@@ -80,5 +80,8 @@ def test_forgetting_a_person_removes_their_questions_from_marks(settings: Settin
         [mark] = store.marks()
         assert list(mark.answered) == [other]
         assert store.mark(["not-a-question"], "v1", now) is None
+        assert store.prune_marks() == 0
+        QuestionLog(db).forget("someone-else")
+        assert store.prune_marks() == 1 and store.marks() == []
     finally:
         db.dispose()
