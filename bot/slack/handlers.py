@@ -60,7 +60,7 @@ class SlackHandlers:
         inbound = await self._localized(inbound)
         if before is not None:
             language = self.services.router.language_for(inbound)
-            await _quietly(lambda: before(language), "assistant status")
+            await _quietly(lambda: before(language), "assistant status", logging.INFO)  # not in a plain DM thread
         await self._dispatch(await self._with_history(inbound, event), self.port)
 
     async def channel_message(self, body: Payload) -> None:
@@ -172,9 +172,9 @@ class SlackHandlers:
                 await port.reply(inbound, Text(t.gettext(SORRY)))
 
 
-async def _quietly(call: Before, what: str) -> None:
+async def _quietly(call: Before, what: str, level: int = logging.WARNING) -> None:
     """A Web API call that must not stop an answer (a missing scope, an old thread, a rate limit)."""
     try:
         await call()
     except Exception as exc:
-        log.warning("slack call failed; answering anyway", extra={"call": what, "error": type(exc).__name__})
+        log.log(level, "slack call failed; answering anyway", extra={"call": what, "error": type(exc).__name__})
