@@ -11,6 +11,7 @@ Both come only from what the reader may see:
 from __future__ import annotations
 
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ log = logging.getLogger(__name__)
 
 WINDOW = timedelta(days=90)
 TITLE_CHARS = 75
+CACHE_SECONDS = 300.0  # the most-asked list is read at most this often (a GROUP BY over 90 days of questions)
 
 
 def _short(text: str, limit: int = TITLE_CHARS) -> str:
@@ -54,10 +56,20 @@ def _round_robin(docs: list[ChunkMeta]) -> list[ChunkMeta]:
 class SuggestedPrompts:
     """Picks up to four prompts for one reader (see the module docstring for which)."""
 
-    def __init__(self, questions: QuestionLog, knowledge: Knowledge, window: timedelta = WINDOW) -> None:
+    def __init__(self, questions: QuestionLog, knowledge: Knowledge, window: timedelta = WINDOW,
+                 cache_seconds: float = CACHE_SECONDS) -> None:
         self.questions = questions
         self.knowledge = knowledge
         self.window = window
+        self.cache_seconds = cache_seconds
+        self._asked: tuple[float, int, list[tuple[str, str | None]]] | None = None  # (when, limit, rows)
+
+    def most_asked(self, limit: int) -> list[tuple[str, str | None]]:
+        """The most-asked answered questions (the same for every reader; filtered per reader later)."""
+        now = time.monotonic()
+        if self._asked is None or now - self._asked[0] > self.cache_seconds or limit > self._asked[1]:
+            self._asked = (now, limit, self.questions.most_asked(datetime.now(UTC) - self.window, limit))
+        return self._asked[2][:limit]
 
     def pick(self, readers: Readers, language: str, limit: int = 4) -> list[Prompt]:
         try:
@@ -69,7 +81,7 @@ class SuggestedPrompts:
         visible = {m.path for m in docs}
         prompts: list[Prompt] = []
         seen: set[str] = set()
-        for question, source in self.questions.most_asked(datetime.now(UTC) - self.window, limit * 5):
+        for question, source in self.most_asked(limit * 5):
             if source in visible and question.lower() not in seen:
                 prompts.append(Prompt(_short(question), question))
                 seen.add(question.lower())
