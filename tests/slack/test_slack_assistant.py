@@ -95,3 +95,18 @@ async def test_a_retried_assistant_message_is_answered_once(slack: Slack) -> Non
     await slack.settle()
     assert len(slack.fake.called("chat.postMessage")) == 1
     assert len(slack.fake.called("assistant.threads.setStatus")) == 1
+
+
+async def test_a_german_speaker_gets_the_prompts_and_the_status_in_german(slack: Slack) -> None:
+    slack.fake.locales[ASKER] = "de-DE"
+    await slack.event(own("events_assistant_thread_started.json"))
+    [prompts] = await slack.fake.wait_for("assistant.threads.setSuggestedPrompts")
+    await slack.event(own("events_message_im_assistant_thread.json"))
+    await slack.fake.wait_for("chat.postMessage")
+
+    assert prompts.args["title"] == "Frag zum Beispiel"
+    listed = prompts.args["prompts"]
+    listed = json.loads(listed) if isinstance(listed, str) else listed
+    assert "Was steht in Complaint handling playbook?" in [p["message"] for p in listed]
+    [status] = slack.fake.called("assistant.threads.setStatus")
+    assert status.args["status"] == "Ich schlage nach…"

@@ -183,3 +183,10 @@ async def test_a_follow_up_that_would_abstain_stays_silent(slack: Slack) -> None
                                       thread_ts="930.000001"))
     await slack.settle()
     assert len(slack.fake.called("chat.postMessage")) == 1
+
+
+async def test_the_auto_command_replies_in_the_evangelists_language(slack: Slack) -> None:
+    slack.fake.locales.update({EVANGELIST: "de-DE"})
+    assert (await slack.form(slash_as(EVANGELIST, "auto on"))).status == 200
+    [reply] = await slack.fake.wait_for("chat.postEphemeral")
+    assert "automatische Antwort ist jetzt an" in reply.args["text"]
