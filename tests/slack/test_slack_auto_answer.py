@@ -61,7 +61,7 @@ async def test_fifty_questions_in_an_auto_answer_channel_get_fifty_thread_answer
     await slack.settle()
 
     posts = thread_posts(slack)
-    assert len(posts) == 50
+    assert len(posts) == 50 and len(slack.fake.called("chat.postMessage")) == 50  # nothing outside the threads
     assert sorted(p["thread_ts"] for p in posts) == [f"300.{n:06d}" for n in range(50)]
     assert all(p["channel"] == "C111" and "feedback:up" in json.dumps(p["blocks"]) for p in posts)
     added = slack.fake.called("reactions.add")
