@@ -32,6 +32,9 @@ class Asked:
     language: str | None = None
 
 
+STUCK = timedelta(minutes=5)  # a post still "posting" after this was never finished
+
+
 def _cut(value: str | None, limit: int = 255) -> str | None:
     return value[:limit] if value is not None else None
 
@@ -57,9 +60,11 @@ class ExpertStore:
             expert_channel=channel, status=POSTING, created_at=now, language=asked.language,
         )
         if not self._insert(Escalation, **values):
+            stuck = and_(Escalation.status == POSTING, Escalation.created_at < now - STUCK)  # its poster died
             with self.db.session() as s, s.begin():  # a failed post may be tried again
                 taken = s.execute(update(Escalation).where(
-                    Escalation.question_id == asked.question_id, Escalation.status == FAILED).values(**values))
+                    Escalation.question_id == asked.question_id, or_(Escalation.status == FAILED, stuck),
+                ).values(**values).execution_options(synchronize_session=False))
                 if not getattr(taken, "rowcount", 0):
                     return None
         return self.by_question(asked.question_id)

@@ -101,3 +101,19 @@ async def test_odd_button_values_get_a_clear_reply_not_an_error(services: Servic
 
     replies = [out for verb, _where, out in port.sent if verb == "reply"]
     assert len(replies) == 5 and all(isinstance(r, Text) and "no longer available" in r.text for r in replies)
+
+
+def test_a_question_is_claimed_once_and_again_only_after_a_failed_or_abandoned_post(services: Services) -> None:
+    from bot.core.model import Conversation, User
+    from bot.expert.store import Asked
+
+    store = ExpertStore(services.db)
+    asked = Asked("q2", QUESTION, User("slack", "U1"), Conversation("slack", "C1"), False, None)
+    now = datetime.now(UTC)
+    first = store.claim(asked, "playbooks", EXPERTS_SLACK, now)
+    assert first is not None and store.claim(asked, "playbooks", EXPERTS_SLACK, now) is None
+    assert store.claim(asked, "playbooks", EXPERTS_SLACK, now + timedelta(minutes=6)) is not None  # poster died
+    store.posted(first.id, None)  # the post failed: the next click tries again
+    assert store.claim(asked, "playbooks", EXPERTS_SLACK, now) is not None
+    store.posted(first.id, "9.9")
+    assert store.claim(asked, "playbooks", EXPERTS_SLACK, now + timedelta(days=1)) is None
