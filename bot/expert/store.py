@@ -44,10 +44,11 @@ class ExpertStore:
         self.db = db
 
     def _insert(self, table: type[Escalation] | type[ExpertReply], **values: object) -> bool:
+        """Insert unless a unique key is taken; True when this call inserted (a row came back)."""
         dialect = postgresql if self.db.engine.dialect.name == "postgresql" else sqlite
-        stmt = dialect.insert(table).values(**values).on_conflict_do_nothing()
-        with self.db.session() as s, s.begin():
-            return bool(getattr(s.execute(stmt), "rowcount", 0))
+        stmt = dialect.insert(table).values(**values).on_conflict_do_nothing().returning(table.id)
+        with self.db.engine.begin() as conn:  # Core, not the ORM: RETURNING says whether it inserted
+            return conn.execute(stmt).first() is not None
 
     def claim(self, asked: Asked, collection: str, channel: str, now: datetime) -> Escalation | None:
         """Claim posting this question (None: it was asked for already, or is being posted)."""
