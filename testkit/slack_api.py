@@ -1,9 +1,10 @@
 """A fake Slack Web API on loopback that records every call (tests, benches, local runs).
 
 Point the bot at it with `SLACK_API_URL=http://127.0.0.1:PORT/api/`. It answers the methods cxbot
-uses, keeps posted thread replies so `conversations.replies` sees them, keeps the reactions on each
-message (`reactions`), and answers 429 with
-`Retry-After` on demand (`rate_limit`). Run alone: `python -m testkit.slack_api --port 8099`.
+uses, keeps posted thread replies so `conversations.replies` sees them and channel messages (with
+their message `metadata`) so `conversations.history` does, keeps the reactions on each message
+(`reactions`), answers 429 with `Retry-After` on demand (`rate_limit`), and can hold a method's
+answer back after it took effect (`delay`: a response lost in a slow network). Run alone: `python -m testkit.slack_api --port 8099`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from aiohttp import web
 
 log = logging.getLogger(__name__)
 
-JSON_FIELDS = ("blocks", "view", "files", "attachments")
+JSON_FIELDS = ("blocks", "view", "files", "attachments", "metadata")
 Args = dict[str, Any]
 
 
@@ -47,12 +48,15 @@ class FakeSlackAPI:
         self.bot_user_id, self.bot_id, self.team_id = bot_user_id, bot_id, team_id
         self.calls: list[Call] = []
         self.threads: dict[tuple[str, str], list[Args]] = {}
+        self.history: dict[str, list[Args]] = {}  # channel -> top-level messages, oldest first
+        self._delays: dict[str, list[float]] = {}
         self.usergroups: list[Args] = []
         self.locales: dict[str, str] = {}  # user id -> Slack locale ("de-DE"); others are "en-US"
         self.uploads: dict[str, bytes] = {}
         self._limits: dict[str, list[int]] = {}
         self.errors: dict[str, str] = {}
         self._ts = itertools.count(1)
+        self._last_us = 0
         self.reactions: dict[tuple[str, str], set[str]] = {}  # (channel, ts) -> reaction names on it now
         self.socket_acks: list[Args] = []
         self._sockets: list[web.WebSocketResponse] = []
@@ -62,6 +66,7 @@ class FakeSlackAPI:
         self._methods: dict[str, Callable[[Args], Awaitable[Args]]] = {
             "auth.test": self._auth_test, "chat.postMessage": self._post, "chat.postEphemeral": self._ephemeral,
             "chat.update": self._update, "views.publish": self._view, "conversations.replies": self._replies,
+            "conversations.history": self._history,
             "usergroups.list": self._usergroups, "users.info": self._user,
             "files.getUploadURLExternal": self._upload_url, "apps.connections.open": self._connections_open, "files.completeUploadExternal": self._complete,
             "chat.getPermalink": self._permalink,
@@ -74,6 +79,10 @@ class FakeSlackAPI:
     def rate_limit(self, method: str, times: int = 1, retry_after: int = 1) -> None:
         """Answer the next `times` calls of `method` with 429 and `Retry-After: retry_after`."""
         self._limits[method] = [times, retry_after]
+
+    def delay(self, method: str, seconds: float, times: int = 1) -> None:
+        """Carry out the next `times` calls of `method` at once but answer each only after `seconds`."""
+        self._delays[method] = [times, seconds]
 
     def fail(self, method: str, error: str = "missing_scope") -> None:
         """Answer every call of `method` with `{"ok": false, "error": error}`."""
@@ -154,6 +163,10 @@ class FakeSlackAPI:
             body = await handler(args) if handler else {"ok": False, "error": "unknown_method"}
         call.result = body
         self._changed.set()
+        held = self._delays.get(method)
+        if held and held[0] > 0:
+            held[0] -= 1
+            await asyncio.sleep(held[1])
         return web.json_response(body)
 
     async def _upload(self, request: web.Request) -> web.Response:
@@ -184,7 +197,9 @@ class FakeSlackAPI:
 
     # ------------------------------------------------------------------ methods
     def _next_ts(self) -> str:
-        return f"{int(time.time())}.{next(self._ts):06d}"
+        """As Slack's: the post's time in microseconds, unique and increasing within the channel."""
+        self._last_us = max(self._last_us + 1, int(time.time() * 1_000_000))
+        return f"{self._last_us // 1_000_000}.{self._last_us % 1_000_000:06d}"
 
     async def _auth_test(self, _args: Args) -> Args:
         return {"ok": True, "url": "https://example.slack.com/", "team": "Example", "user": "cxbot",
@@ -194,9 +209,13 @@ class FakeSlackAPI:
         ts = self._next_ts()
         message = {"type": "message", "text": args.get("text", ""), "ts": ts, "user": self.bot_user_id,
                    "bot_id": self.bot_id, "blocks": args.get("blocks", [])}
+        if isinstance(args.get("metadata"), dict):
+            message["metadata"] = args["metadata"]
         if args.get("thread_ts"):
             message["thread_ts"] = args["thread_ts"]
             self.threads.setdefault((str(args.get("channel")), str(args["thread_ts"])), []).append(message)
+        else:
+            self.history.setdefault(str(args.get("channel")), []).append(message)
         return {"ok": True, "channel": args.get("channel"), "ts": ts, "message": message}
 
     async def _permalink(self, args: Args) -> Args:
@@ -215,7 +234,32 @@ class FakeSlackAPI:
 
     async def _replies(self, args: Args) -> Args:
         key = (str(args.get("channel")), str(args.get("ts")))
-        return {"ok": True, "messages": list(self.threads.get(key, [])), "has_more": False}
+        keep = _flag(args.get("include_all_metadata"))
+        messages = [m if keep else {k: v for k, v in m.items() if k != "metadata"} for m in self.threads.get(key, [])]
+        return {"ok": True, "messages": messages, "has_more": False}
+
+    async def _history(self, args: Args) -> Args:
+        """Newest first, `oldest`/`latest` exclusive unless `inclusive`, pages of `limit` with a cursor.
+
+        As Slack: a message's `metadata` only with `include_all_metadata`, and `not_in_channel` for a
+        channel the bot never posted to is not modelled (every channel is readable).
+        """
+        inclusive = _flag(args.get("inclusive"))
+        oldest, latest = float(args.get("oldest") or 0), float(args.get("latest") or time.time() + 1)
+        with_metadata = _flag(args.get("include_all_metadata"))
+
+        def within(m: Args) -> bool:
+            ts = float(m["ts"])
+            return (oldest <= ts <= latest) if inclusive else (oldest < ts < latest)
+
+        found = [m for m in reversed(self.history.get(str(args.get("channel")), [])) if within(m)]
+        start = int(str(args.get("cursor") or "").removeprefix("next:") or 0)
+        limit = max(1, min(999, int(args.get("limit") or 100)))
+        page = [m if with_metadata else {k: v for k, v in m.items() if k != "metadata"}
+                for m in found[start:start + limit]]
+        more = start + limit < len(found)
+        return {"ok": True, "messages": page, "has_more": more, "pin_count": 0,
+                "response_metadata": {"next_cursor": f"next:{start + limit}" if more else ""}}
 
     async def _usergroups(self, _args: Args) -> Args:
         return {"ok": True, "usergroups": self.usergroups}
@@ -255,6 +299,10 @@ class FakeSlackAPI:
     async def _complete(self, args: Args) -> Args:
         files = [{"id": f.get("id"), "title": f.get("title")} for f in args.get("files") or []]
         return {"ok": True, "files": files}
+
+
+def _flag(value: object) -> bool:
+    return str(value).lower() in ("1", "true")
 
 
 async def _read_args(request: web.Request) -> Args:

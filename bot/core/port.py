@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from bot.core.model import Conversation, Inbound, MessageRef, Outbound
@@ -22,6 +24,48 @@ class ChatPort(Protocol):
         """Replace a message the bot posted earlier."""
         ...
 
+
+@dataclass(frozen=True)
+class PostKey:
+    """What makes an unprompted post unique, e.g. `PostKey("digest", "delivery", "42")`.
+
+    A port that can tag messages stores it on the message (Slack: message metadata with event type
+    `cxbot_<kind>` and payload `{name: value}`) so a retry can find the earlier post instead of repeating it.
+    """
+
+    kind: str
+    name: str
+    value: str
+
+
+@runtime_checkable
+class FindsPosts(Protocol):
+    """Ports that can tag a post with a key and look for it again later (optional; Slack has it).
+
+    Teams and the console cannot look: for them `find_posted()` below answers None, and a retry posts again.
+    """
+
+    async def post(self, conversation: Conversation, out: Outbound, *, key: PostKey | None = None) -> MessageRef | None:
+        """`ChatPort.post`, with the message tagged by `key`."""
+        ...
+
+    async def find_posted(self, conversation: Conversation, key: PostKey, since: datetime) -> MessageRef | None:
+        """The bot's message tagged `key` posted after `since`, or None; raises when the platform cannot tell."""
+        ...
+
+
+async def post_keyed(port: ChatPort, conversation: Conversation, out: Outbound, key: PostKey) -> MessageRef | None:
+    """Post tagged with `key` where the port can tag messages, plainly elsewhere."""
+    if isinstance(port, FindsPosts):
+        return await port.post(conversation, out, key=key)
+    return await port.post(conversation, out)
+
+
+async def find_posted(port: ChatPort, conversation: Conversation, key: PostKey, since: datetime) -> MessageRef | None:
+    """An earlier post tagged `key`, or None (always None on platforms that cannot look)."""
+    if isinstance(port, FindsPosts):
+        return await port.find_posted(conversation, key, since)
+    return None
 
 
 @runtime_checkable

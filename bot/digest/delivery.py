@@ -4,17 +4,26 @@ Each run (on every replica) first creates the week's delivery rows that are due,
 one at a time and posts them:
 
 1. *claim* — a compare-and-set update makes the row `sending`, owned by this replica, with a lease
-   (wall-clock seconds) and the next attempt number;
-2. *post* through the platform's ChatPort (bounded by half the lease);
+   (wall-clock seconds) and the next attempt number; the first claim's time is kept;
+2. *post* through the platform's ChatPort (bounded by half the lease), tagged with the delivery's
+   `PostKey` where the port can tag messages (Slack: message metadata);
 3. *mark sent* — only if the row is still ours with the same attempt number.
 
 A platform error puts the row back to `pending` with exponential backoff. A replica that dies
 between 1 and 3 leaves a `sending` row whose lease runs out; any replica then claims it again.
+A post that runs past half the lease is abandoned client-side: its outcome is *unknown* (the
+platform may have accepted it), so it is handled like a crash, never as "not posted".
 
-**The one window for a duplicate**: a crash (or a lost response, or a post slower than half the lease)
-*after the platform accepted the message but before step 3 committed*. The retry cannot know the
-first post went through, so the channel sees the digest twice. Everything before the platform's
-acceptance retries without a duplicate; everything after the commit is never resent.
+**Retries look before they post.** An earlier attempt may have reached the platform after all (a
+crash, a lost response, a client-side timeout after the platform accepted the message but before 3
+committed). So every attempt after the first asks the port for a message tagged with this delivery
+since the first claim (minus a margin for clock skew) and, if there is one, marks the delivery sent
+with that message instead of posting again.
+
+**What is left of the duplicate window**: platforms whose port cannot look (Teams, the console:
+`find_posted` answers None), and a lookup that fails (history scope missing, Slack unreachable or
+rate-limited) — then the retry posts again rather than never. A chart upload that a crash cut off
+after its message was posted is not redone.
 """
 
 from __future__ import annotations
@@ -26,15 +35,16 @@ import uuid
 from collections.abc import Callable
 from datetime import timedelta
 
-from bot.core.model import Card, Outbound, card_text
-from bot.core.port import ChatPort
+from bot.core.model import Card, MessageRef, Outbound, card_text
+from bot.core.port import ChatPort, PostKey, find_posted, post_keyed
 from bot.digest.store import Delivery, DigestStore, Subscription
 from bot.ops import metrics
-from bot.schedule.clock import Clock, SystemClock
+from bot.schedule.clock import Clock, SystemClock, utc
 
 log = logging.getLogger(__name__)
 
 MakeDigest = Callable[[Subscription, str], Outbound]
+SKEW = timedelta(minutes=5)  # replicas' clocks against the platform's: look back this much further
 
 
 class Deliverer:
@@ -80,7 +90,7 @@ class Deliverer:
             if port is None:
                 raise RuntimeError(f"no chat port for {sub.platform} in this process")
             out = await asyncio.to_thread(self.make, sub, d.week)
-            ref = await asyncio.wait_for(port.post(sub.conversation, out), timeout=self.lease / 2)
+            ref = await asyncio.wait_for(self.post_once(port, sub, d, out), timeout=self.lease / 2)
         except Exception as exc:
             delay = self.retry_delay(d.attempts)
             log.warning("digest delivery failed, retrying", extra={
@@ -95,3 +105,20 @@ class Deliverer:
         metrics.digest(sent=True)
         log.info("digest delivered", extra={"delivery": d.id, "week": d.week, "subscription": sub.id})
         return 1
+
+    async def post_once(self, port: ChatPort, sub: Subscription, d: Delivery, out: Outbound) -> MessageRef | None:
+        """Post `out` tagged with the delivery, unless an earlier attempt's post is found on the platform."""
+        key = PostKey("digest", "delivery", str(d.id))
+        if d.attempts > 1:  # an earlier attempt may have landed (crash, lost response, timeout)
+            since = utc(d.first_claimed_at or d.due_at) - SKEW
+            try:
+                earlier = await find_posted(port, sub.conversation, key, since)
+            except Exception as exc:  # cannot tell: posting again beats never posting
+                log.warning("could not look for an earlier digest post; posting, which may repeat it", extra={
+                    "delivery": d.id, "attempt": d.attempts, "error": repr(exc)[:200]})
+                earlier = None
+            if earlier is not None:
+                log.info("digest was already posted by an earlier attempt; not posting again", extra={
+                    "delivery": d.id, "attempt": d.attempts, "message": earlier.id})
+                return earlier
+        return await post_keyed(port, sub.conversation, out, key)

@@ -80,6 +80,8 @@ class Delivery(Base):
     message_id: Mapped[str | None] = mapped_column(String(255), nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     sent_text: Mapped[str | None] = mapped_column(Text, nullable=True)  # the digest as posted (dashboard)
+    # where a retry starts looking for an earlier post (digest_0004; NULL on older rows)
+    first_claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class DigestStore:
@@ -145,7 +147,8 @@ class DigestStore:
             with self.db.session() as s, s.begin():
                 result = s.execute(update(Delivery).where(Delivery.id == did, ready).values(
                     status=SENDING, owner=owner, lease_until=now + timedelta(seconds=lease),
-                    attempts=Delivery.attempts + 1))
+                    attempts=Delivery.attempts + 1,
+                    first_claimed_at=func.coalesce(Delivery.first_claimed_at, now)))
                 if getattr(result, "rowcount", 0) == 1:
                     return s.get(Delivery, did)
         return None

@@ -3,12 +3,17 @@
 Replies to mentions go into the thread, DM replies into the DM, and private replies (`/cx` commands,
 button feedback) are ephemeral, visible only to the person who asked. A port made for one command or
 click posts through the request's `response_url` where the bot is not a member of the channel.
+
+Unprompted posts can carry a `PostKey` as Slack message metadata (`event_type` `cxbot_<kind>`,
+`event_payload` `{name: value}`); `find_posted` reads the channel's recent history with
+`include_all_metadata` to find such a post again (scopes `channels:history` / `groups:history`).
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -16,11 +21,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.core.model import Conversation, Image, Inbound, InboundKind, MessageRef, Outbound
+from bot.core.port import PostKey
 from bot.slack.blocks import Rendered, render
 
 log = logging.getLogger(__name__)
 
 NOT_A_MEMBER = frozenset({"channel_not_found", "not_in_channel"})
+HISTORY_PAGE = 15  # the most Slack returns per page to apps distributed outside the Marketplace
+HISTORY_PAGES = 10
 
 
 class SlackPort:
@@ -39,9 +47,11 @@ class SlackPort:
             return await self._ephemeral(to, out)
         return await self.post(to.conversation, out)
 
-    async def post(self, conversation: Conversation, out: Outbound) -> MessageRef | None:
+    async def post(self, conversation: Conversation, out: Outbound, *, key: PostKey | None = None) -> MessageRef | None:
         rendered = render(out)
         args = _message_args(rendered)
+        if key is not None:
+            args["metadata"] = _metadata(key)
         try:
             resp = await self.client.chat_postMessage(channel=conversation.id, thread_ts=conversation.thread,
                                                       unfurl_links=False, unfurl_media=False, **args)
@@ -55,6 +65,29 @@ class SlackPort:
         except Exception as exc:  # the message is out: a failed chart must not make a caller post it again
             log.warning("image upload failed after posting", extra={"error": type(exc).__name__})
         return ref
+
+    async def find_posted(self, conversation: Conversation, key: PostKey, since: datetime) -> MessageRef | None:
+        """The message tagged `key` posted after `since` (newest first, a few pages at most), or None.
+
+        Raises SlackApiError when Slack cannot tell (a missing history scope, rate limits run out).
+        """
+        wanted = _metadata(key)
+        args: dict[str, Any] = {"channel": conversation.id, "oldest": f"{since.timestamp():.6f}",
+                                "limit": HISTORY_PAGE, "include_all_metadata": True}
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            if conversation.thread:
+                resp = await self.client.conversations_replies(ts=conversation.thread, cursor=cursor, **args)
+            else:
+                resp = await self.client.conversations_history(cursor=cursor, **args)
+            for message in resp.get("messages") or []:
+                if isinstance(message, dict) and message.get("metadata") == wanted and message.get("ts"):
+                    return MessageRef(conversation, str(message["ts"]))
+            cursor = (resp.get("response_metadata") or {}).get("next_cursor") or None
+            if not resp.get("has_more") or not cursor:
+                return None
+        log.warning("no earlier post found in the pages read", extra={"pages": HISTORY_PAGES, "key": key.value})
+        return None
 
     async def permalink(self, conversation: Conversation, message_id: str) -> str | None:
         """`chat.getPermalink` (no scope needed); None when Slack gives none (a deleted message)."""
@@ -102,6 +135,10 @@ class SlackPort:
                 file=image.data, filename=f"{name or 'image'}-{n}.png", title=image.title or image.alt,
                 alt_txt=image.alt[:1000], channel=conversation.id, thread_ts=conversation.thread,
             )
+
+
+def _metadata(key: PostKey) -> dict[str, Any]:
+    return {"event_type": f"cxbot_{key.kind}", "event_payload": {key.name: key.value}}
 
 
 def _message_args(rendered: Rendered) -> dict[str, Any]:
