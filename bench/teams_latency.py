@@ -5,7 +5,8 @@
 Indexes the project's `knowledge/` into a temporary data dir, starts `cxbot serve` and the playground
 with `../shared/tools/teams-playground/run` (root, node, npm), sends one warm-up question (its time is
 printed as the cold start), then N different questions one after another, timing each from the
-message POST to the Adaptive Card arriving on the playground's WebSocket. Prints p50/p95/max.
+message POST to the Adaptive Card arriving on the playground's WebSocket (in the personal chat the card
+is the final update of a stream), and to the informative update that starts the stream. Prints p50/p95/max.
 The per-user question rate limit is switched off for the run (one user asks 51 questions quickly).
 """
 
@@ -20,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +50,7 @@ def questions(n: int) -> list[str]:
 
 
 async def measure(n: int) -> int:
+    sys.path.insert(0, str(ROOT / "tests" / "e2e"))  # the driver imports its locale proxy from there
     spec = importlib.util.spec_from_file_location("drive_teams", ROOT / "tests" / "e2e" / "drive_teams.py")
     assert spec and spec.loader
     drive = importlib.util.module_from_spec(spec)
@@ -58,15 +61,22 @@ async def measure(n: int) -> int:
         pg = drive.Playground(session)
         await pg.start()
         _, cold = await pg.ask("How fast must we acknowledge a customer complaint?")
-        times = []
+        times, updates = [], []
         for q in questions(n):
-            _, seconds = await pg.ask(q)
+            sent = time.perf_counter()
+            message, seconds = await pg.ask(q)
             times.append(seconds)
+            informative = [e["_received"] for e in pg.events if e["message"].get("messageId") == message["messageId"]
+                           and drive.stream_type(e["message"]) == "informative"]
+            if informative:  # the personal chat streams: when the "Searching…" update showed
+                updates.append(informative[0] - sent)
         await pg.close()
     result = {
         "questions": n, "cold_first_s": round(cold, 3), "p50_s": round(statistics.median(times), 3),
         "p95_s": round(percentile(times, 95), 3), "max_s": round(max(times), 3),
         "mean_s": round(statistics.fmean(times), 3),
+        "informative_p50_s": round(statistics.median(updates), 3) if updates else None,
+        "informative_p95_s": round(percentile(updates, 95), 3) if updates else None,
     }
     print(json.dumps(result))
     print(f"teams: user message -> answer card, {n} questions: p50 {result['p50_s'] * 1000:.0f} ms, "

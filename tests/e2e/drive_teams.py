@@ -84,6 +84,7 @@ class Playground:
                 if event.get("action") == "typing":
                     self.typing.append(str(event.get("actionConversationId")))
                 elif isinstance(event.get("message"), dict):
+                    event["_received"] = time.perf_counter()  # when it arrived (benches time streams)
                     self.events.append(event)
                     await self.inbox.put(event)
 
