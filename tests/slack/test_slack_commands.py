@@ -43,6 +43,7 @@ async def test_sharing_an_unknown_answer_explains_privately(slack: Slack) -> Non
     await slack.form(block_action("share", "nope", is_ephemeral=True))
     [eph] = await slack.fake.wait_for("chat.postEphemeral")
     assert "no longer available" in eph.args["text"]
+    assert "`/cx ask &lt;question&gt;`" in eph.args["text"]  # Slack's own way to ask, escaped for mrkdwn
     assert slack.fake.called("chat.postMessage") == []
 
 
