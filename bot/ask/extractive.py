@@ -27,6 +27,7 @@ from bot.ingest.units import ITEM, ROW, Unit
 MAX_WORDS = 65
 MAX_LIST_ITEMS = 10
 POOL = 15  # further units come from this many of the best candidates
+MARGIN = 4.0  # ... scoring within this much (the chooser's units) of the first: no filler far below it
 FAKE_CITATION = re.compile(r"\s*\[\d{1,4}\]")
 
 
@@ -113,7 +114,7 @@ def compose(scored: Scored, want: Wants) -> str:
     while True:
         fits: list[tuple[Candidate, str]] = []
         for c in pool:
-            if (c.cite, c.unit.n) in used:
+            if (c.cite, c.unit.n) in used or c.score < best.score - MARGIN:
                 continue
             text = quote(c, scored.units_of(c), frozenset(n for ci, n in used if ci == c.cite))
             if text not in texts and c.unit.text not in texts and words + _words(text) <= MAX_WORDS:
