@@ -6,7 +6,7 @@ embedded once per machine, not once per run.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +23,10 @@ from testenv import (
     require_pg,
 )
 
+from bot.db.engine import Database
 from bot.settings import Settings
 from testkit.openai_api import FakeOpenAI, serving
+from testkit.slack_api import FakeSlackAPI
 
 __all__ = ["CORPUS", "EMBED_CACHE", "FIXTURES", "PG_URL", "ROOT", "SHARED", "make_settings", "pg_available", "require_pg"]
 
@@ -40,6 +42,27 @@ def settings_factory(tmp_path: Path) -> Callable[..., Settings]:
 @pytest.fixture
 def settings(settings_factory: Callable[..., Settings]) -> Settings:
     return settings_factory()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, settings_factory: Callable[..., Settings]) -> Iterator[Database]:
+    """A migrated database, once on SQLite and once on PostgreSQL."""
+    if request.param == "postgresql":
+        settings = settings_factory(DATABASE_URL=request.getfixturevalue("pg_url"))
+    else:
+        settings = settings_factory()
+    database = Database(settings).migrate()
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeSlackAPI]:
+    """The fake Slack Web API, serving on 127.0.0.1."""
+    api = FakeSlackAPI()
+    await api.start()
+    yield api
+    await api.stop()
 
 
 @pytest.fixture(scope="session")

@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-
-import pytest
 
 from bot.ask.exchanges import ThreadHistory
 from bot.core.model import Conversation, Exchange
 from bot.db.engine import Database
-from bot.settings import Settings
 
 THREAD = Conversation("teams", "19:abc@thread.tacv2", "channel", thread="1700000000001")
 OTHER_THREAD = Conversation("teams", "19:abc@thread.tacv2", "channel", thread="1700000000002")
 SLACK_SAME_IDS = Conversation("slack", "19:abc@thread.tacv2", "channel", thread="1700000000001")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request: pytest.FixtureRequest, settings_factory: Callable[..., Settings]) -> Iterator[Database]:
-    if request.param == "postgresql":
-        settings = settings_factory(DATABASE_URL=request.getfixturevalue("pg_url"))
-    else:
-        settings = settings_factory()
-    database = Database(settings).migrate()
-    yield database
-    database.dispose()
 
 
 def test_a_thread_keeps_its_exchanges_oldest_first_and_only_its_own(db: Database) -> None:

@@ -3,7 +3,6 @@ in threads it answered, kept in the database (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,7 +12,6 @@ from bot.ask.prompts import SuggestedPrompts
 from bot.ask.threads import AnsweredThreads, AutoChannels
 from bot.core.model import Conversation, Inbound, InboundKind, User
 from bot.db.engine import Database
-from bot.settings import Settings
 
 CHANNEL = Conversation("slack", "C1", "channel")
 
@@ -33,17 +31,6 @@ def test_questions_are_recognised(text: str) -> None:
 ])
 def test_chatter_and_short_words_are_not_questions(text: str) -> None:
     assert not looks_like_question(text)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db(request: pytest.FixtureRequest, settings_factory: Callable[..., Settings]) -> Iterator[Database]:
-    if request.param == "postgresql":
-        settings = settings_factory(DATABASE_URL=request.getfixturevalue("pg_url"))
-    else:
-        settings = settings_factory()
-    database = Database(settings).migrate()
-    yield database
-    database.dispose()
 
 
 def message(text: str, thread: str | None, ts: str, conv: Conversation = CHANNEL) -> Inbound:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,13 +15,9 @@ from bot.settings import Settings
 WHO = Who("h" * 64, "slack", "Ana")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def sessions(request: pytest.FixtureRequest, settings_factory: Callable[..., Settings]) -> Iterator[Sessions]:
-    settings = (settings_factory(DATABASE_URL=request.getfixturevalue("pg_url")) if request.param == "postgresql"
-                else settings_factory())
-    db = Database(settings).migrate()
-    yield Sessions(db, "test-key")
-    db.dispose()
+@pytest.fixture
+def sessions(db: Database) -> Sessions:
+    return Sessions(db, "test-key")
 
 
 def test_a_link_opens_one_session_and_then_is_spent(sessions: Sessions) -> None:

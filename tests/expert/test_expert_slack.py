@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import ClientSession
 from expert_kit import (
     EXPERTS_SLACK,
     OWNER,
@@ -24,13 +23,12 @@ from expert_kit import (
     button_value,
     expert_knowledge,
 )
-from slack_testkit import Slack, fixture, mention, slack_settings, start_bot
+from slack_testkit import Slack, fixture, mention, running_slack, slack_settings
 from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.expert.entries import read
 from bot.expert.verify import verified_note
-from bot.slack.edge import SLACK_EDGE
 from testkit.slack_api import FakeSlackAPI
 
 ASKER = "W222"  # the user of the recorded app_mention
@@ -38,21 +36,10 @@ ASKED_TS = "1595926230.009600"
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeSlackAPI]:
-    api = FakeSlackAPI()
-    await api.start()
-    yield api
-    await api.stop()
-
-
-@pytest.fixture
 async def slack(tmp_path: Path, fake: FakeSlackAPI) -> AsyncIterator[Slack]:
     base = expert_knowledge(tmp_path, CXBOT_EVANGELISTS="U0EVA")
-    server, services = await start_bot(slack_settings(base, tmp_path, fake.url), fake)
-    async with ClientSession() as http:
-        yield Slack(server, http, fake, services, server.app[SLACK_EDGE])
-    await server.close()
-    services.close()
+    async with running_slack(slack_settings(base, tmp_path, fake.url), fake) as slack:
+        yield slack
 
 
 def click(fake: FakeSlackAPI, action_id: str, value: str, user: str, channel: str, message_ts: str,

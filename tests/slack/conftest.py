@@ -6,25 +6,13 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aiohttp import ClientSession
-from slack_testkit import Slack, slack_settings, start_bot
+from slack_testkit import Slack, running_slack, slack_settings
 
 from bot.settings import Settings
-from bot.slack.edge import SLACK_EDGE
 from testkit.slack_api import FakeSlackAPI
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeSlackAPI]:
-    api = FakeSlackAPI()
-    await api.start()
-    yield api
-    await api.stop()
-
-
-@pytest.fixture
 async def slack(sample_index: Settings, tmp_path: Path, fake: FakeSlackAPI) -> AsyncIterator[Slack]:
-    server, services = await start_bot(slack_settings(sample_index, tmp_path, fake.url), fake)
-    async with ClientSession() as http:
-        yield Slack(server, http, fake, services, server.app[SLACK_EDGE])
-    await server.close()
+    async with running_slack(slack_settings(sample_index, tmp_path, fake.url), fake) as slack:
+        yield slack

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import urllib.parse
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ from pydantic import SecretStr
 
 from bot.app import Services, build_services
 from bot.settings import Settings
-from bot.slack.edge import SlackEdge
+from bot.slack.edge import SLACK_EDGE, SlackEdge
 from bot.web.app import build_app
 from testkit.slack_api import FakeSlackAPI
 from testkit.slack_signing import slack_headers
@@ -103,3 +105,15 @@ async def start_bot(settings: Settings, fake: FakeSlackAPI) -> tuple[TestServer,
     server = TestServer(build_app(services), host="127.0.0.1")
     await server.start_server()
     return server, services
+
+
+@contextlib.asynccontextmanager
+async def running_slack(settings: Settings, fake: FakeSlackAPI) -> AsyncIterator[Slack]:
+    """cxbot served on loopback against `fake`, with an HTTP client to drive it; stopped and closed after."""
+    server, services = await start_bot(settings, fake)
+    try:
+        async with ClientSession() as http:
+            yield Slack(server, http, fake, services, server.app[SLACK_EDGE])
+    finally:
+        await server.close()
+        services.close()

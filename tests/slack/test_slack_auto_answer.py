@@ -8,12 +8,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from aiohttp import ClientSession
 from native_kit import ASKER, EVANGELIST, auto_on, channel_message, own, slash_as, thread_posts
-from slack_testkit import Slack, mention, slack_settings, start_bot
+from slack_testkit import Slack, mention, running_slack, slack_settings, start_bot
 
 from bot.settings import Settings
-from bot.slack.edge import SLACK_EDGE
 from testkit.slack_api import FakeSlackAPI
 
 ANSWERABLE = [
@@ -45,10 +43,8 @@ CHATTER = ["thanks!", "Good morning everyone", "ok", "I'll be out of office tomo
 @pytest.fixture
 async def slack(sample_index: Settings, tmp_path: Path, fake: FakeSlackAPI) -> AsyncIterator[Slack]:
     settings = slack_settings(sample_index, tmp_path, fake.url).model_copy(update={"evangelists": EVANGELIST})
-    server, services = await start_bot(settings, fake)
-    async with ClientSession() as http:
-        yield Slack(server, http, fake, services, server.app[SLACK_EDGE])
-    await server.close()
+    async with running_slack(settings, fake) as slack:
+        yield slack
 
 
 async def test_fifty_questions_in_an_auto_answer_channel_get_fifty_thread_answers(slack: Slack) -> None:

@@ -16,9 +16,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy
 import trust_kit  # noqa: F401 - puts the Slack test kit on the path
-from aiohttp import ClientSession
 from pydantic import SecretStr
-from slack_testkit import QUESTION, Slack, fixture, mention, slack_settings, slash, start_bot
+from slack_testkit import QUESTION, Slack, fixture, mention, running_slack, slack_settings, slash
 from typer.testing import CliRunner
 
 from bot.app import Services, build_services
@@ -29,7 +28,6 @@ from bot.core.privacy import hash_user
 from bot.pulse.cards import NOT_ENOUGH
 from bot.pulse.models import PulseVote
 from bot.settings import Settings
-from bot.slack.edge import SLACK_EDGE
 from bot.trust.privacy import forget, parse_user, purge_questions
 from testkit.ports import RecordingPort
 from testkit.slack_api import FakeSlackAPI
@@ -139,12 +137,9 @@ async def slack(sample_index: Settings, tmp_path: Path, db_env: dict[str, str]) 
         "database_url": db_env["DATABASE_URL"], "evangelists": "WRAWEVA", "pulse_chart": False,
         "pulse_refresh_seconds": 0.0, "hash_key": SecretStr("a-real-looking-hash-key-for-tests-0123"),
     })
-    server, services = await start_bot(settings, fake)
-    async with ClientSession() as http:
-        yield Slack(server, http, fake, services, server.app[SLACK_EDGE])
-    await server.close()
+    async with running_slack(settings, fake) as slack:
+        yield slack
     await fake.stop()
-    services.close()
 
 
 def every_row(services: Services) -> str:

@@ -8,12 +8,18 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
-from aiohttp import ClientSession
-from slack_testkit import Slack, block_action, fixture, mention, slack_settings, slash, start_bot
+from slack_testkit import (
+    Slack,
+    block_action,
+    fixture,
+    mention,
+    running_slack,
+    slack_settings,
+    slash,
+)
 from trust_kit import LEAD_CHANNEL_SLACK, LEAD_GROUP_SLACK, SECRET_QUESTION, leaks, scoped_settings
 
 from bot.settings import Settings
-from bot.slack.edge import SLACK_EDGE
 from testkit.slack_api import FakeSlackAPI
 
 
@@ -27,10 +33,8 @@ async def slack(scoped_index: Settings, tmp_path: Path) -> AsyncIterator[Slack]:
     fake = FakeSlackAPI()
     await fake.start()
     fake.usergroups = [{"id": LEAD_GROUP_SLACK, "handle": "leads", "users": ["WLEAD"]}]
-    server, services = await start_bot(slack_settings(scoped_index, tmp_path, fake.url), fake)
-    async with ClientSession() as http:
-        yield Slack(server, http, fake, services, server.app[SLACK_EDGE])
-    await server.close()
+    async with running_slack(slack_settings(scoped_index, tmp_path, fake.url), fake) as slack:
+        yield slack
     await fake.stop()
 
 

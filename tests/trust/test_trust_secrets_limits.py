@@ -8,16 +8,14 @@ from pathlib import Path
 
 import pytest
 import trust_kit  # noqa: F401 - puts the Slack test kit on the path
-from aiohttp import ClientSession
 from pydantic import SecretStr
-from slack_testkit import Slack, mention, slack_settings, slash, start_bot
+from slack_testkit import Slack, mention, running_slack, slack_settings, slash
 from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.knowledge import Knowledge
 from bot.ops.logs import JsonFormatter
 from bot.settings import Settings
-from bot.slack.edge import SLACK_EDGE
 from testkit.slack_api import FakeSlackAPI
 
 SECRETS = {
@@ -48,10 +46,8 @@ async def slack(sample_index: Settings, tmp_path: Path) -> AsyncIterator[Slack]:
         "hash_key": SecretStr(SECRETS["CXBOT_HASH_KEY"]), "llm": "openai",
         "openai_api_key": SecretStr(SECRETS["OPENAI_API_KEY"]), "openai_base_url": "http://127.0.0.1:9/v1",
     })
-    server, services = await start_bot(settings, fake)
-    async with ClientSession() as http:
-        yield Slack(server, http, fake, services, server.app[SLACK_EDGE])
-    await server.close()
+    async with running_slack(settings, fake) as slack:
+        yield slack
     await fake.stop()
 
 
