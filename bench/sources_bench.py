@@ -178,6 +178,12 @@ def changes(n: int) -> tuple[range, range, range]:
     return range(0, 100), range(100, 150), range(n, n + 50)
 
 
+def nothing_lost(run: Run, n: int, report: Report) -> None:
+    """After a throttled sync: how many of the n documents reached the index, and the sync's error."""
+    docs = len({m.doc for m in Knowledge(run.settings).store.all_chunks()[2]})
+    print(f"{'  nothing lost':<34} documents in the index={docs} of {n}, error={report.error}")
+
+
 def sync_figures(label: str, run: Run, name: str, calls: Any, **extra: Any) -> Report:
     """Sync once and print its figures; `extra` values are callables read after the sync."""
     before = calls()
@@ -202,8 +208,7 @@ def bench_confluence(tmp: Path, cache: Path, n: int = 2000, throttle: int = 0) -
         first = sync_figures(f"confluence: initial {n} pages{tag}", run, "wiki", lambda: len(fake.calls),
                              throttled=lambda: sum(1 for _, st in fake.calls if st == 429))
         if throttle:
-            docs = len({m["doc"] for m in Knowledge(run.settings).store.all_chunks()[2]})
-            print(f"{'  nothing lost':<34} documents in the index={docs} of {n}, error={first.error}")
+            nothing_lost(run, n, first)
             return
         edited, deleted, new = changes(n)
         for i in edited:
@@ -242,8 +247,7 @@ def bench_sharepoint(tmp: Path, cache: Path, n: int = 2000, throttle: int = 0) -
         first = sync_figures(f"sharepoint: initial {n} files{tag}", run, "sp", lambda: len(fake.calls),
                              downloads=downloads, throttled=lambda: sum(1 for *_, st in fake.calls if st == 429))
         if throttle:
-            docs = len({m["doc"] for m in Knowledge(run.settings).store.all_chunks()[2]})
-            print(f"{'  nothing lost':<34} documents in the index={docs} of {n}, error={first.error}")
+            nothing_lost(run, n, first)
             return
         edited, deleted, new = changes(n)
         for i in edited:
