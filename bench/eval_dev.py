@@ -41,12 +41,11 @@ def main() -> None:
     with open(args.out, "w", encoding="utf-8") as fh:
         for q in questions:
             t0 = time.perf_counter()
-            ans = service.answer(q["question"])
+            ans, f = service.explained(q["question"])
             times.append(time.perf_counter() - t0)
             fh.write(json.dumps({"id": q["id"], "answer": ans.text, "answered": ans.answered,
                                  "sources": [s.path for s in ans.sources]}, ensure_ascii=False) + "\n")
             if args.features:
-                f = service.last_features
                 print(f"{q['id']:<16} {q['kind']:<12} answered={ans.answered!s:<5} "
                       + " ".join(f"{k}={v:.3f}" for k, v in f.items()))
     times.sort()

@@ -38,8 +38,7 @@ def collect() -> tuple[list[str], np.ndarray, np.ndarray, int]:
                 continue
             q = json.loads(line)
             unanswerable = q["kind"] == "unanswerable" or not q["expected_sources"]
-            service.answer(q["question"])
-            f = service.last_features
+            f = service.explained(q["question"])[1]
             if "best" not in f:
                 gated += int(unanswerable)
                 continue

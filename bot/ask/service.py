@@ -73,7 +73,6 @@ class AskService:
         self.policy = policy or Policy()
         self.contact = contact
         self.max_chars = max_chars
-        self.last_features: dict[str, float] = {}
 
     def features(self, question: str, passages: list[Passage]) -> dict[str, float]:
         """Signals for deciding whether the knowledge covers the question."""
@@ -115,15 +114,21 @@ class AskService:
         knowledge does not cover on its own is searched together with the question asked before it; a
         full question in the same thread is searched as asked.
         """
+        return self.explained(question, history, allowed)[0]
+
+    def explained(
+        self, question: str, history: tuple[Exchange, ...] = (), allowed: frozenset[str] | None = None,
+    ) -> tuple[Answer, dict[str, float]]:
+        """`answer`, with the signals it decided on (benchmarks read them; each call has its own)."""
         question = " ".join(question.split())[: self.max_chars]
         lang = detect_lang(question)
         passages = self.retriever.search(question, allowed) if question else []
-        self.last_features = self.features(question, passages)
-        if history and question and (len(question.split()) <= ELLIPTICAL_WORDS or not self.covered(self.last_features)):
+        f = self.features(question, passages)
+        if history and question and (len(question.split()) <= ELLIPTICAL_WORDS or not self.covered(f)):
             passages = self.retriever.search(f"{history[-1].asked[:500]} {question}", allowed)
-            self.last_features = self.features(question, passages)
-        if not passages or not self.covered(self.last_features):
-            return self._abstain(question, lang)
+            f = self.features(question, passages)
+        if not passages or not self.covered(f):
+            return self._abstain(question, lang), f
         docs = self.rank(question, rank_documents(passages))[: self.policy.max_sources]
         sources = [
             Source(g[0].path, g[0].meta.title, g[0].meta.section, g[0].score, g[0].meta.url)
@@ -137,19 +142,17 @@ class AskService:
             try:
                 text = self.writer.write(question, chosen, cites, lang)
             except NoAnswer:
-                return self._abstain(question, lang)
+                return self._abstain(question, lang), f
             except Exception as exc:  # the model is optional: quoting still answers
                 log.warning("llm failed, answering extractively", extra={"error": type(exc).__name__})
         if not text:
             want = wants(question)
             scored = self.units_scored(question, docs, want)
-            self.last_features.update(
-                abstain.features(scored, want, self.retriever.idf("\x00"), self.last_features)
-            )
-            if abstain.declines(self.last_features):
-                return self._abstain(question, lang, "no_detail", sources[:2])
+            f.update(abstain.features(scored, want, self.retriever.idf("\x00"), f))
+            if abstain.declines(f):
+                return self._abstain(question, lang, "no_detail", sources[:2]), f
             text = compose(scored, want)
-        return Answer(question, text, True, sources, lang)
+        return Answer(question, text, True, sources, lang), f
 
     def rank(self, question: str, groups: list[list[Passage]]) -> list[list[Passage]]:
         """Documents re-ordered by their best chunk and their best answer unit together."""

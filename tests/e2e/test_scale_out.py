@@ -202,7 +202,9 @@ def test_chroma_down_means_a_clear_reply_within_2s_and_503_then_recovery(topo: T
     topo.chroma.stop(10)
     try:
         started = time.monotonic()
-        reply = ask(topo.b, topo.connector, QUESTION)
+        # A question no replica has answered yet: an answer still in the cache may rightly be served
+        # without Chroma (the index version is looked up at most once a second).
+        reply = ask(topo.b, topo.connector, "Who signs off a goodwill refund above the usual limit?")
         elapsed = time.monotonic() - started
         assert any("temporarily unavailable" in t for t in reply), reply
         assert elapsed < 2.0, f"took {elapsed:.2f} s"
