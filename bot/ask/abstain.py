@@ -1,8 +1,9 @@
 """Near misses without an LLM: the right documents, but not the detail asked for.
 
-After the answer units are scored, a small logistic combiner reads question-level signals: how well the
-best unit matches, whether any of the best units holds the kind of answer asked for (a figure, a
-name), how much of the question's rare vocabulary the best document contains at all. Its weights are
+After the answer units are scored, a small logistic combiner reads question-level signals: whether any of
+the units it would quote gives the detail asked for (a count, a share, an amount, a date, a name; see
+`detail`), how much of the question's rare vocabulary the best document contains at all, how much of it
+the best units hold. Its weights are
 fitted by `bench/fit_abstain.py` on the project's own labelled questions and committed in
 `abstain.json`; its threshold is set for precision (a wrong refusal costs more than a missed one).
 """
@@ -15,10 +16,13 @@ from functools import lru_cache
 from importlib import resources
 
 from bot.ask.answertype import NAME, NUMBER, PERSON, Wants
-from bot.ask.chooser import Scored
+from bot.ask.chooser import Candidate, Scored
+from bot.ask.detail import asked, holds
 
 # Signals that mean the same whatever the size of the index (similarity levels and margins do not).
-FEATURES = ("typed_miss", "doc_cov", "missing", "best_kw")
+FEATURES = ("detail_miss", "doc_cov", "best_kw")
+# The units read for the detail: those an answer would quote first.
+QUOTED = 3
 
 
 @lru_cache(maxsize=1)
@@ -27,7 +31,23 @@ def model() -> tuple[dict[str, float], float, float]:
     return {k: float(v) for k, v in raw["weights"].items()}, float(raw["bias"]), float(raw["threshold"])
 
 
-def features(scored: Scored, want: Wants, idf_unknown: float, base: dict[str, float]) -> dict[str, float]:
+def _with_parent(scored: Scored, c: Candidate) -> str:
+    units = scored.units_of(c)
+    parent = units[c.unit.parent].text if 0 <= c.unit.parent < len(units) else ""
+    return f"{parent} {c.unit.text}"
+
+
+def detail_miss(question: str, scored: Scored) -> float:
+    """1.0 when the question asks for a detail and none of the units to be quoted gives one."""
+    kind = asked(question)
+    if kind is None:
+        return 0.0
+    return float(not any(holds(kind, _with_parent(scored, c), question) for c in scored.ranked[:QUOTED]))
+
+
+def features(
+    question: str, scored: Scored, want: Wants, idf_unknown: float, base: dict[str, float],
+) -> dict[str, float]:
     """Question-level signals, from the scored units of the cited documents and retrieval's own."""
     ranked = scored.ranked
     if not ranked:
@@ -44,6 +64,7 @@ def features(scored: Scored, want: Wants, idf_unknown: float, base: dict[str, fl
         "best_sem": float(ranked[0].x[0]),
         "best_kw": max(float(c.x[2]) for c in ranked[:5]),
         "typed_miss": float(typed and all(c.x[4] < 1.0 for c in top)),
+        "detail_miss": detail_miss(question, scored),
         "doc_cov": sum(w for t, w in scored.qweights.items() if t in have) / total,
         "missing": max(missing, default=0.0) / max(idf_unknown, 1e-6),
         "dense": base.get("dense", 0.0),

@@ -148,7 +148,7 @@ class AskService:
         if not text:
             want = wants(question)
             scored = self.units_scored(question, docs, want)
-            f.update(abstain.features(scored, want, self.retriever.idf("\x00"), f))
+            f.update(abstain.features(question, scored, want, self.retriever.idf("\x00"), f))
             if abstain.declines(f):
                 return self._abstain(question, lang, "no_detail", sources[:2]), f
             text = compose(scored, want)
