@@ -139,3 +139,11 @@ def test_a_two_part_question_gets_a_piece_for_each_part(tmp_path: Path, embedder
                     "Former Customer.\n", "churn.md")
     text = answer("In which channel do churn alerts arrive, and which account type must Salesforce show?", doc, embedder)
     assert "#churn-review" in text and "Former Customer" in text
+
+
+def test_a_rhetorical_question_in_the_text_is_not_quoted_as_more_answer(tmp_path: Path, embedder: CachedEmbedder) -> None:
+    doc = doc_input(tmp_path, embedder, "# Churn reviews\n\nChurn alerts are posted in the #churn-review channel. "
+                    "How does your team handle churn alerts today? The alert lists the account owner.\n", "churn.md")
+    text = answer("Where are churn alerts posted, and how do teams handle churn alerts?", doc, embedder)
+    assert "#churn-review" in text
+    assert "How does your team handle" not in text

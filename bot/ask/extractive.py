@@ -9,7 +9,8 @@ English), the question's words and their translations, the answer kind asked for
 list), whether retrieval found it, and where it sits. The best unit is the first line; a list it
 introduces follows complete, a nested item comes with its parent, a table row with its header, a
 "This …" sentence with the sentence it continues. Further units follow while the answer stays short,
-preferring those that cover parts of the question the first one leaves open.
+preferring those that cover parts of the question the first one leaves open; a question in the text (a
+rhetorical "How does your company handle this?") is never one of them.
 """
 
 from __future__ import annotations
@@ -93,9 +94,11 @@ def compose(scored: Scored, want: Wants) -> str:
     """The answer text: the best unit first (with its list), then units for what it leaves open."""
     if not scored.ranked:
         return ""
-    best = scored.ranked[0]
+    # A question in the text (a rhetorical one, a heading) is no answer, first or further.
+    ranked = [c for c in scored.ranked if not c.unit.text.rstrip().endswith("?")] or scored.ranked
+    best = ranked[0]
     if want.kind == LIST:  # a list question is answered by a list: the best unit that introduces one
-        best = next((c for c in scored.ranked[:5] if _list_after(c, scored.units_of(c))), best)
+        best = next((c for c in ranked[:5] if _list_after(c, scored.units_of(c))), best)
     units = scored.units_of(best)
     pieces = [Piece(best.cite, quote(best, units))]
     items = _list_after(best, units)
@@ -110,7 +113,7 @@ def compose(scored: Scored, want: Wants) -> str:
         covered |= scored.terms_of(best.cite, v)
     words = sum(_words(p.text) for p in pieces)
     texts = {p.text for p in pieces}
-    pool = [c for c in scored.ranked[:POOL] if (c.cite, c.unit.n) not in used]
+    pool = [c for c in ranked[:POOL] if (c.cite, c.unit.n) not in used]
     while True:
         fits: list[tuple[Candidate, str]] = []
         for c in pool:
