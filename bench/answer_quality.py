@@ -228,7 +228,8 @@ def main() -> None:
         cxbot = cxbot_command()
         if args.ingest:
             ingest(cxbot)
-        pred_path = args.out or Path(tempfile.gettempdir()) / f"cxbot-preds-{args.questions.stem}.jsonl"
+        # one file per run (printed below): runs side by side must not overwrite each other's predictions
+        pred_path = args.out or Path(tempfile.mkstemp(prefix=f"cxbot-preds-{args.questions.stem}-", suffix=".jsonl")[1])
         seconds = ask_batch(cxbot, questions, pred_path)
     preds: list[dict[str, Any]] = score.read_jsonl(str(pred_path))
     f = figures(score, questions, preds)
