@@ -15,6 +15,7 @@ import argparse
 import importlib.util
 import json
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 SETS = {"train": ROOT / "bench" / "eval" / "train_questions.jsonl", "dev": SHARED / "eval" / "dev_questions.jsonl",
         "own": ROOT / "bench" / "eval" / "own_questions.jsonl"}  # own: reported only, never fitted on
+# One features file per checkout: two worktrees fitting side by side must not read each other's features.
+CACHE = Path(tempfile.gettempdir()) / f"cxbot-chooser-features-{ROOT.name}.npz"
 
 
 def scorer() -> Any:
@@ -113,8 +116,9 @@ def main() -> None:
     ap.add_argument("--write", action="store_true", help="write the fitted weights to bot/ask/chooser.json")
     ap.add_argument("--l2", type=float, default=0.3, help="L2 penalty on standardised weights")
     ap.add_argument("--cached", action="store_true", help="reuse the features of the last run (same index, same code)")
+    ap.add_argument("--cache", type=Path, default=CACHE, help=f"the features file (default {CACHE})")
     args = ap.parse_args()
-    cache = Path("/tmp/cxbot-chooser-features.npz")
+    cache: Path = args.cache
     if args.cached and cache.exists():
         raw = np.load(cache, allow_pickle=True)
         data = raw["data"].item()
