@@ -119,8 +119,7 @@ def ask(
         return
     out.print(ans.text)
     for n, s in enumerate(ans.sources, 1):
-        section = f" › {s.section}" if s.section else ""
-        out.print(f"[dim][{n}] {s.title}{section} ({s.url or s.path})[/]")
+        out.print(f"[dim][{n}] {s.label} ({s.where})[/]")
     if ans.answered:
         from bot.expert.note import verified_note  # not bot.expert.verify: that one loads the database layer
 

@@ -113,7 +113,7 @@ class Knowledge:
                on_progress: Progress | None = None) -> Summary:
         """`cxbot ingest`: the indexer's run, unless the manifest shows that nothing changed (then Chroma
         is never opened; see `bot.ingest.manifest`)."""
-        from bot.ingest import units
+        from bot.ingest import titles, units
         from bot.ingest.manifest import Manifest
 
         manifest = Manifest(self.settings)
@@ -122,5 +122,5 @@ class Knowledge:
             return quick
         manifest.forget()
         summary = self.indexer().run(roots, on_planned=on_planned, on_progress=on_progress)
-        manifest.record(roots, self.store.doc_states(), self.collections.of_path, units.VERSION)
+        manifest.record(roots, self.store.doc_states(), self.collections.of_path, units.VERSION, titles.VERSION)
         return summary

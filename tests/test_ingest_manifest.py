@@ -107,7 +107,7 @@ def test_no_manifest_for_a_chroma_server(settings: Settings, tmp_path: Path) -> 
     remote = settings.model_copy(update={"chroma_url": "http://127.0.0.1:9"})
     manifest = Manifest(remote)
 
-    manifest.record([tmp_path], {}, lambda _p: "default", 1)
+    manifest.record([tmp_path], {}, lambda _p: "default", 1, 1)
 
     assert manifest.unchanged([tmp_path]) is None and not manifest.path.exists()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from bot.i18n import N_, Translator
 
@@ -26,6 +27,26 @@ class Source:
     section: str
     score: float
     url: str = ""
+
+    @property
+    def label(self) -> str:
+        """What a citation calls the source: its title › section."""
+        return self.title + (f" › {self.section}" if self.section else "")
+
+    @property
+    def where(self) -> str:
+        """Where a reader opens it: its link, else its path in the knowledge folder."""
+        return self.url or shown_path(self.path)
+
+
+def shown_path(path: str) -> str:
+    """A document's path as citations show it: relative to its knowledge folder, as the index names it.
+    An absolute path or one that climbs out of its folder ('../…') is shown by its file name alone:
+    chat never shows where files live on the server."""
+    parts = PurePosixPath(path.replace("\\", "/")).parts
+    if not parts or parts[0] == "/" or ".." in parts or (parts[0].endswith(":") and len(parts[0]) == 2):
+        return parts[-1] if parts else path
+    return "/".join(p for p in parts if p != ".")
 
 
 @dataclass

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import PurePosixPath
 
 from bot.ask.answer import Answer, abstention
 from bot.core.model import Actions, Block, Button, Card, Context, Inbound, Section, Text, User
@@ -15,16 +14,12 @@ FEEDBACK_DOWN = "feedback:down"
 SHARE = "share"
 
 
-def file_name(path: str) -> str:
-    """A document's file name without its folders: chat never shows where files live on the server."""
-    return PurePosixPath(path.replace("\\", "/")).name
-
-
 def source_lines(answer: Answer) -> str:
+    """One line per source: its title › section, linked where it has a URL, else with its path in the
+    knowledge folder (`Source.where`)."""
     lines = []
     for n, s in enumerate(answer.sources, 1):
-        label = s.title + (f" › {s.section}" if s.section else "")
-        lines.append(f"[{n}] [{label}]({s.url})" if s.url else f"[{n}] {label} — {file_name(s.path)}")
+        lines.append(f"[{n}] [{s.label}]({s.url})" if s.url else f"[{n}] {s.label} — {s.where}")
     return "\n".join(lines)
 
 

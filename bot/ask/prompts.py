@@ -86,7 +86,7 @@ class SuggestedPrompts:
                 prompts.append(Prompt(_short(question), question))
                 seen.add(question.lower())
         for meta in _round_robin(docs):
-            title = meta.title.strip()
+            title = "" if meta.label else meta.title.strip()  # a nameless document: no "about <its first sentence>"
             if title and title.lower() not in seen:
                 prompts.append(Prompt(_short(title), about(title, language)))
                 seen.add(title.lower())

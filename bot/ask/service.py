@@ -131,7 +131,7 @@ class AskService:
             return self._abstain(question, lang), f
         docs = self.rank(question, rank_documents(passages))[: self.policy.max_sources]
         sources = [
-            Source(g[0].path, g[0].meta.title, g[0].meta.section, g[0].score, g[0].meta.url)
+            Source(g[0].path, g[0].meta.shown_title, g[0].meta.section, g[0].score, g[0].meta.url)
             for g in docs
         ]
         cite_of = {g[0].doc: n for n, g in enumerate(docs, 1)}

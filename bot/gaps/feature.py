@@ -32,7 +32,7 @@ def closest_sources(knowledge: Knowledge, question: str) -> list[Source]:
     from bot.ask.service import rank_documents
 
     docs = rank_documents(knowledge.retriever.search(question))[:MAX_SOURCES]
-    return [Source(g[0].meta.title, g[0].path, g[0].meta.url or None, max(p.dense for p in g)) for g in docs]
+    return [Source(g[0].meta.shown_title, g[0].path, g[0].meta.url or None, max(p.dense for p in g)) for g in docs]
 
 
 def plain_answerer(knowledge: Knowledge) -> AskService:

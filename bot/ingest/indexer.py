@@ -19,6 +19,7 @@ import numpy as np
 
 from bot import text
 from bot.embed.base import Embedder
+from bot.ingest import titles as doc_titles
 from bot.ingest import units as answer_units
 from bot.ingest.loaders import Document, LoadError, load
 from bot.ingest.walk import IGNORED as IGNORED  # these five live in bot.ingest.walk (no numpy, no Chroma)
@@ -111,7 +112,7 @@ class Indexer:
             digest = hashlib.sha256(raw).hexdigest()
             state = states.get(key)
             if (state is not None and state.content_hash == digest and state.complete
-                    and state.units == answer_units.VERSION):
+                    and state.units == answer_units.VERSION and state.titles == doc_titles.VERSION):
                 summary.unchanged += 1
                 summary.chunks += state.stored
                 if state.collection != self.collection_of(key):
@@ -264,10 +265,12 @@ class Indexer:
         matrix = np.concatenate(vectors) if vectors else np.zeros((0, self.embedder.dim), dtype=np.float32)
         prefix = hashlib.sha1(key.encode()).hexdigest()[:16]
         ids = [f"{prefix}:{digest[:16]}:{c.index}" for c in chunks]
+        readable = doc_titles.readable_title(doc) if doc is not None else ""
         metas = [
             ChunkMeta(doc=key, path=shown, doc_hash=digest, doc_chunks=len(chunks), chunk=c.index, title=c.title,
                       section=c.section, lang=c.lang, url=url, collection=self.collection_of(key), doc_version=version,
-                      units=answer_units.VERSION if doc is not None else 0)
+                      units=answer_units.VERSION if doc is not None else 0,
+                      label=readable if readable != c.title else "", titles=doc_titles.VERSION if doc is not None else 0)
             for c in chunks
         ]
         self.store.replace_doc(key, digest, ids, [c.text for c in chunks], metas, matrix)

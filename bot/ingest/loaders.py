@@ -124,7 +124,7 @@ def load_markdown(path: Path, raw: bytes) -> Document:
     _, laid = _md_sections(text.replace("\r\n", "\n"))
     if [s.heading for s in laid] == [s.heading for s in sections]:
         sections = [Section(s.heading, s.text, lay.text) for s, lay in zip(sections, laid, strict=True)]
-    return Document(path, title or _title_from_name(path), sections, url)
+    return Document(path, title or name_title(path), sections, url)
 
 
 def _is_heading(line: str, nxt: str) -> bool:
@@ -142,8 +142,8 @@ def load_text(path: Path, raw: bytes) -> Document:
     text = _decode(raw, path).replace("\r\n", "\n")
     blocks = [b.strip() for b in re.split(r"\n\s*\n", text) if b.strip()]
     if not blocks:
-        return Document(path, _title_from_name(path), [])
-    title = blocks[0] if len(blocks[0]) <= 150 and "\n" not in blocks[0] else _title_from_name(path)
+        return Document(path, name_title(path), [])
+    title = blocks[0] if len(blocks[0]) <= 150 and "\n" not in blocks[0] else name_title(path)
     if title == blocks[0]:
         blocks = blocks[1:]
     sections: list[Section] = []
@@ -177,7 +177,7 @@ def load_pdf(path: Path, raw: bytes) -> Document:
                 sections.append(Section(f"page {n}", text))
     except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise LoadError(f"corrupt PDF: {exc}") from exc
-    return Document(path, str(meta_title).strip() or _title_from_name(path), sections)
+    return Document(path, str(meta_title).strip() or name_title(path), sections)
 
 
 def load_docx(path: Path, raw: bytes) -> Document:
@@ -213,7 +213,7 @@ def load_docx(path: Path, raw: bytes) -> Document:
             buf.append(text)
     if buf:
         sections.append(Section(heading, "\n\n".join(buf)))
-    return Document(path, title or _title_from_name(path), sections)
+    return Document(path, title or name_title(path), sections)
 
 
 MAX_HTML_DEPTH = 256
@@ -259,10 +259,11 @@ def load_html(path: Path, raw: bytes) -> Document:
             buf.append(text)
     if buf:
         sections.append(Section(heading, "\n".join(buf)))
-    return Document(path, title or _title_from_name(path), sections, url)
+    return Document(path, title or name_title(path), sections, url)
 
 
-def _title_from_name(path: Path) -> str:
+def name_title(path: Path) -> str:
+    """The title a document without one of its own gets: its file name in words."""
     return path.stem.replace("-", " ").replace("_", " ").strip().capitalize()
 
 

@@ -31,7 +31,7 @@ NAME = "ingest-manifest.json"
 FORMAT = 1
 _PACKAGE = Path(__file__).resolve().parent.parent
 # The code that decides what a file's chunks, units, collection and the word bridge are.
-_CODE = ("ingest/indexer.py", "ingest/units.py", "ingest/split.py", "ingest/loaders.py", "ingest/walk.py",
+_CODE = ("ingest/indexer.py", "ingest/units.py", "ingest/titles.py", "ingest/split.py", "ingest/loaders.py", "ingest/walk.py",
          "ingest/manifest.py", "search/lexicon.py", "search/chunks.py", "search/store.py", "text.py",
          "trust/collections.py", "sources/config.py")
 _SETTINGS = ("data_dir", "knowledge_dir", "collection", "embedder", "embed_model", "max_file_bytes",
@@ -49,6 +49,8 @@ class State(Protocol):
     def collection(self) -> str: ...
     @property
     def units(self) -> int: ...
+    @property
+    def titles(self) -> int: ...
     @property
     def complete(self) -> bool: ...
 
@@ -134,16 +136,16 @@ class Manifest:
         self.path.unlink(missing_ok=True)
 
     def record(self, roots: list[Path], states: Mapping[str, State], collection_of: Callable[[str], str],
-               units: int) -> None:
+               units: int, titles: int) -> None:
         """After an ingest: every file under `roots` complete in the index (its current collection, answer
-        units of version `units`), or no manifest."""
+        units of version `units`, readable titles of version `titles`), or no manifest."""
         if not self.enabled:
             return
         files, _ = walk(roots)
         known: dict[str, list[Any]] = {}
         for path in files:
             state = states.get(str(path))
-            if (state is None or not state.complete or state.units != units
+            if (state is None or not state.complete or state.units != units or state.titles != titles
                     or state.collection != collection_of(str(path))):
                 return  # a file the index does not hold as it is (skipped, too big, failed): the full run each time
             known[str(path)] = [state.content_hash, state.stored]

@@ -25,14 +25,25 @@ class ChunkMeta:
     collection: str = DEFAULT  # who may see it (`collections.yaml`)
     doc_version: str = ""  # the source's revision of the document ("" for folder ingest)
     units: int = 0  # the version of `bot.ingest.units` the document's answer units were cut with (0: none)
+    label: str = ""  # the readable title shown for a document without one of its own ("": `title`)
+    titles: int = 0  # the version of `bot.ingest.titles` that chose `label` (0: none)
+
+    @property
+    def shown_title(self) -> str:
+        """The title citations show (display only: `title` is what was embedded and keyword-indexed)."""
+        return self.label or self.title
 
     def to_chroma(self) -> dict[str, str | int]:
-        """The Chroma metadata (`doc_version` and `units` only when there are)."""
+        """The Chroma metadata (`doc_version`, `units`, `label` and `titles` only when there are)."""
         out: dict[str, str | int] = asdict(self)
         if not self.doc_version:
             del out["doc_version"]
         if not self.units:
             del out["units"]
+        if not self.label:
+            del out["label"]
+        if not self.titles:
+            del out["titles"]
         return out
 
     @classmethod
@@ -45,6 +56,7 @@ class ChunkMeta:
             title=str(raw.get("title", "")), section=str(raw.get("section", "")), lang=str(raw.get("lang", "en")),
             url=str(raw.get("url", "")), collection=str(raw.get("collection", DEFAULT)),
             doc_version=str(raw.get("doc_version", "")), units=_int(raw.get("units"), 0),
+            label=str(raw.get("label", "")), titles=_int(raw.get("titles"), 0),
         )
 
 

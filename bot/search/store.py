@@ -64,6 +64,7 @@ class DocState:
     collection: str = "default"
     version: str = ""  # the source's revision of the document (sources only; "" for folder ingest)
     units: int = 0  # the version of `bot.ingest.units` its answer units were cut with (0: none)
+    titles: int = 0  # the version of `bot.ingest.titles` its readable title was chosen with (0: none)
 
     @property
     def complete(self) -> bool:
@@ -176,10 +177,12 @@ class KnowledgeStore:
         collections: dict[str, str] = {}
         versions: dict[str, str] = {}
         units: dict[str, int] = {}
+        titles: dict[str, int] = {}
         for got in _pages(self.collection, ["metadatas"]):
             for meta in got["metadatas"] or []:
                 key = str(meta["doc"])
                 units[key] = min(units.get(key, 1 << 30), int(meta.get("units", 0)))
+                titles[key] = min(titles.get(key, 1 << 30), int(meta.get("titles", 0)))
                 h, n, seen = states.get(key, (str(meta["doc_hash"]), int(meta["doc_chunks"]), 0))
                 if h != meta["doc_hash"]:  # leftovers of an older version: never complete
                     n = -1
@@ -193,7 +196,8 @@ class KnowledgeStore:
                 else:
                     versions.setdefault(key, str(meta.get("doc_version", "")))
         return {
-            k: DocState(h, n, s, collections.get(k, "default"), versions.get(k, ""), units.get(k, 0))
+            k: DocState(h, n, s, collections.get(k, "default"), versions.get(k, ""), units.get(k, 0),
+                     titles.get(k, 0))
             for k, (h, n, s) in states.items()
         }
 
