@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -27,8 +28,15 @@ from bot.text import stems
 COVER = 3.0
 FEATURES = (
     "sem", "sem_rel", "kw", "kw_ctx", "type_ok", "in_passage", "pass_rel", "doc_rank", "item", "row",
-    "colon", "opening", "short", "logw", "list_q_item",
+    "colon", "opening", "short", "logw", "list_q_item", "sem_focus", "sem_focus_rel",
 )
+# A question word whose stem is in at least this share of the first document's units (and in 3 or more),
+# or in its title, may name the document ("according to the 2022 CEX Trendradar"): it picks the document,
+# not the sentence that answers (see `source_words`).
+COMMON_SHARE = 0.1
+COMMON_MIN = 3
+_FOCUS = FEATURES.index("sem_focus")
+_ASKS = re.compile(r"\b(?:which|what|welche[rsnm]?|was\s+für|wie\s+viele)\s+((?:[\w-]+\s+){0,1}[\w-]+)", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -48,6 +56,33 @@ def terms(text: str) -> set[str]:
     return out
 
 
+def asked(question: str) -> set[str]:
+    """The stems of what the question asks for: the words right after its which/what/welche."""
+    m = _ASKS.search(question)
+    return terms(m.group(1)) if m else set()
+
+
+def source_words(question: str, unit_terms: Sequence[set[str]], title: str = "") -> set[str]:
+    """The question's stems that name its first document rather than what is asked: in its title or in
+    many of its units, and not the thing asked for ("Which personas ..." keeps "personas")."""
+    counts: Counter[str] = Counter(t for ts in unit_terms for t in ts)
+    limit = max(COMMON_MIN, COMMON_SHARE * len(unit_terms))
+    own = terms(question)
+    common = {t for t in own if counts[t] >= limit} | (own & terms(title))
+    return common - asked(question)
+
+
+def focus(question: str, unit_terms: Sequence[set[str]], title: str = "") -> str:
+    """The question without the words that name its first document (`source_words`).
+
+    Those words (the study's or article's name) make every sentence of the document look alike to e5,
+    and the attribution line ("This is one of the results of the CEX Trendradar 2023") closest of all.
+    The question as asked when nothing (or everything) would be dropped."""
+    drop = source_words(question, unit_terms, title)
+    kept = [w for w in question.split() if not set(stems(w)) & drop]
+    return " ".join(kept) if kept else question
+
+
 @dataclass
 class DocInput:
     """One cited document: its units (with vectors where the index has them) and what retrieval found."""
@@ -61,6 +96,7 @@ class DocInput:
     rank: int
     terms: list[set[str]] = field(default_factory=list)
     context_terms: list[set[str]] = field(default_factory=list)
+    title: str = ""
 
 
 @dataclass
@@ -109,9 +145,12 @@ def _context(u: Unit, all_units: list[Unit]) -> str:
 
 def score(
     question: str, qvec: npt.NDArray[np.float32] | None, docs: list[DocInput], bridged: dict[str, list[str]],
-    idf: Callable[[str], float], want: Wants,
+    idf: Callable[[str], float], want: Wants, embed: Callable[[str], npt.NDArray[np.float32]] | None = None,
 ) -> Scored:
-    """Every quotable unit of `docs`, scored and ranked best first."""
+    """Every quotable unit of `docs`, scored and ranked best first.
+
+    `embed` gives the query vector of a text: with it, units are also compared with the question's
+    `focus` (one more query embedding when the focus differs from the question)."""
     own = terms(question)
     qterms: dict[str, set[str]] = {}
     qweights: dict[str, float] = {t: idf(t) for t in own}
@@ -123,16 +162,24 @@ def score(
     w, bias = weights()
     cands: list[Candidate] = []
     sems: list[float] = []
+    fsems: list[float] = []
     for d in docs:
         if len(d.terms) != len(d.units):  # in place: the lists may be the index copy's cache
             # Other threads may read them meanwhile: both computed first, `terms` (the one tested) set last.
             unit_terms = [terms(u.text) for u in d.units]
             d.context_terms[:] = [terms(_context(u, d.units)) for u in d.units]
             d.terms[:] = unit_terms
+    fvec = qvec
+    if embed is not None and qvec is not None and docs:
+        focused = focus(question, docs[0].terms, docs[0].title)
+        if focused != question:
+            fvec = np.asarray(embed(focused), dtype=np.float32)
+    for d in docs:
         q = qterms[d.lang]
         total = sum(qweights[t] for t in q) or 1.0
         has_vec = qvec is not None and d.vectors.shape[0] == len(d.units) and d.vectors.shape[1] == qvec.shape[0]
         sim = d.vectors @ qvec if has_vec and qvec is not None else np.zeros(len(d.units), dtype=np.float32)
+        fsim = d.vectors @ fvec if has_vec and fvec is not None else sim
         top_pass = max((s for _, s in d.passages), default=0.0)
         located = [(clean(text), s) for text, s in d.passages]
         for u in d.units:
@@ -158,12 +205,15 @@ def score(
                 float(len(u.text.split()) < 5),
                 math.log(1 + len(u.text.split())),
                 float(want.kind == LIST and u.kind == ITEM),
+                float(fsim[u.n]), 0.0,
             ])
             sems.append(float(sim[u.n]))
+            fsems.append(float(fsim[u.n]))
             cands.append(Candidate(d.cite, u, ut, x))
-    best_sem = max(sems, default=0.0)
+    best_sem, best_focus = max(sems, default=0.0), max(fsems, default=0.0)
     for c in cands:
         c.x[1] = c.x[0] - best_sem if c.x[0] else -0.1
+        c.x[_FOCUS + 1] = c.x[_FOCUS] - best_focus if c.x[_FOCUS] else -0.1
         c.score = float(w @ c.x + bias)
     cands.sort(key=lambda c: -c.score)
     seen: set[str] = set()

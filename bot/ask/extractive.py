@@ -8,7 +8,9 @@ Every unit of the best documents is scored against the question by several signa
 English), the question's words and their translations, the answer kind asked for (a figure, a name, a
 list), whether retrieval found it, and where it sits. The best unit is the first line; a list it
 introduces follows complete, a nested item comes with its parent, a table row with its header, a
-"This …" sentence with the sentence it continues. Further units follow while the answer stays short,
+"This …" sentence with the sentence it continues (and a "This …" sentence that adds none of the
+question's words is not the first line: the sentence it continues is). For a list question whose best
+unit is a nested item (a detail of one entry), the list it is in is the answer. Further units follow while the answer stays short,
 preferring those that cover parts of the question the first one leaves open; a question in the text (a
 rhetorical "How does your company handle this?") is never one of them.
 """
@@ -90,15 +92,47 @@ def _siblings(c: Candidate, units: Sequence[Unit]) -> list[Unit]:
     return [v for v in units if v.block == u.block and v.parent == u.parent and v.kind == ITEM][:MAX_LIST_ITEMS]
 
 
+def _find(cite: int, n: int, ranked: Sequence[Candidate]) -> Candidate | None:
+    return next((c for c in ranked if c.cite == cite and c.unit.n == n), None)
+
+
+def _lead_first(best: Candidate, ranked: Sequence[Candidate], scored: Scored) -> Candidate:
+    """A "This …" sentence that adds none of the question's words to the sentence it continues is no
+    answer of its own: the sentence it continues comes first (if it is a candidate not far below)."""
+    if best.unit.lead < 0 or scored.new_share(best, scored.terms_of(best.cite, scored.units_of(best)[best.unit.lead])) > 0:
+        return best
+    lead = _find(best.cite, best.unit.lead, ranked)
+    return lead if lead is not None and lead.score >= best.score - MARGIN else best
+
+
+def _list_of(c: Candidate, ranked: Sequence[Candidate], scored: Scored) -> Candidate | None:
+    """For a list question: `c` if it introduces a list; for a top-level item, the sentence that
+    introduces its list (if a candidate), else the item itself (its siblings are the list). A nested
+    item (a detail of one entry) is not a list of its own."""
+    units = scored.units_of(c)
+    if _list_after(c, units):
+        return c
+    u = c.unit
+    if u.kind != ITEM or u.depth > 0:
+        return None
+    if 0 <= u.intro < len(units):
+        intro = _find(c.cite, u.intro, ranked)
+        if intro is not None and _list_after(intro, units):
+            return intro
+    return c
+
+
 def compose(scored: Scored, want: Wants) -> str:
     """The answer text: the best unit first (with its list), then units for what it leaves open."""
     if not scored.ranked:
         return ""
     # A question in the text (a rhetorical one, a heading) is no answer, first or further.
     ranked = [c for c in scored.ranked if not c.unit.text.rstrip().endswith("?")] or scored.ranked
-    best = ranked[0]
+    best = _lead_first(ranked[0], ranked, scored)
     if want.kind == LIST:  # a list question is answered by a list: the best unit that introduces one
         best = next((c for c in ranked[:5] if _list_after(c, scored.units_of(c))), best)
+        if best.unit.kind == ITEM and best.unit.depth > 0:  # a detail of one entry: the list it is in
+            best = next((lst for c in ranked[:5] if (lst := _list_of(c, ranked, scored)) is not None), best)
     units = scored.units_of(best)
     pieces = [Piece(best.cite, quote(best, units))]
     items = _list_after(best, units)

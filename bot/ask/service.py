@@ -196,6 +196,9 @@ class AskService:
             if indexed.lang not in bridged:
                 bridged[indexed.lang] = self.retriever.bridge(question, indexed.lang)
             inputs.append(DocInput(rank + 1, top_doc, indexed.lang, indexed.units, indexed.vectors,
-                                   located[top_doc], rank, indexed.terms, indexed.context_terms))
-        qvec = np.asarray(self.retriever.embedder.query(question), dtype=np.float32)
-        return score(question, qvec, inputs, bridged, self.retriever.idf, want)
+                                   located[top_doc], rank, indexed.terms, indexed.context_terms,
+                                   group[0].meta.title))
+        embedder = self.retriever.embedder
+        qvec = np.asarray(embedder.query(question), dtype=np.float32)
+        return score(question, qvec, inputs, bridged, self.retriever.idf, want,
+                     lambda text: np.asarray(embedder.query(text), dtype=np.float32))
