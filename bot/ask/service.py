@@ -124,12 +124,14 @@ class AskService:
         lang = detect_lang(question)
         passages = self.retriever.search(question, allowed) if question else []
         f = self.features(question, passages)
+        read_as = question  # what the detail asked for is read from: a follow-up with the question before it
         if history and question and (len(question.split()) <= ELLIPTICAL_WORDS or not self.covered(f)):
-            passages = self.retriever.search(f"{history[-1].asked[:500]} {question}", allowed)
+            read_as = f"{history[-1].asked[:500]} {question}"
+            passages = self.retriever.search(read_as, allowed)
             f = self.features(question, passages)
         if not passages or not self.covered(f):
             return self._abstain(question, lang), f
-        docs = self.rank(question, rank_documents(passages))[: self.policy.max_sources]
+        docs = self.rank(read_as, rank_documents(passages))[: self.policy.max_sources]
         sources = [
             Source(g[0].path, g[0].meta.shown_title, g[0].meta.section, g[0].score, g[0].meta.url)
             for g in docs
@@ -147,8 +149,8 @@ class AskService:
                 log.warning("llm failed, answering extractively", extra={"error": type(exc).__name__})
         if not text:
             want = wants(question)
-            scored = self.units_scored(question, docs, want)
-            f.update(abstain.features(question, scored, want, self.retriever.idf("\x00"), f))
+            scored = self.units_scored(read_as, docs, want)
+            f.update(abstain.features(read_as, scored, want, self.retriever.idf("\x00"), f))
             if abstain.declines(f):
                 return self._abstain(question, lang, "no_detail", sources[:2]), f
             text = compose(scored, want)
