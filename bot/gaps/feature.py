@@ -49,6 +49,8 @@ def make_service(db: Database, k: Knowledge) -> GapsService:
     def answered(question: str) -> bool:
         if not asker:
             asker.append(plain_answerer(k))
+        # Re-asks follow an ingest: read the index as it is now, not the copy of up to a second ago.
+        k.retriever.refresh(force=True)
         return asker[0].answer(question).answered
 
     return GapsService(

@@ -119,10 +119,11 @@ class Retriever:
         self._unit_of: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
         self._unit_matrix: npt.NDArray[np.float32] = np.zeros((0, 0), dtype=np.float32)
 
-    def refresh(self) -> None:
-        """Reload the keyword index when an ingest changed the collection (looked up at most once a second)."""
+    def refresh(self, force: bool = False) -> None:
+        """Reload the keyword index when an ingest changed the collection (looked up at most once a second,
+        or now with `force`: a caller that knows an ingest just ended)."""
         now = time.monotonic()
-        if self._version is not None and now - self._checked < VERSION_CHECK_SECONDS:
+        if not force and self._version is not None and now - self._checked < VERSION_CHECK_SECONDS:
             return
         version = self.store.version()
         self._checked = now
