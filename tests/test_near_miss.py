@@ -33,6 +33,10 @@ def test_the_detail_has_to_be_of_the_kind_asked_for() -> None:
     q = "How many employees does the vendor have?"
     assert holds(COUNT, "The vendor employs about 6,000 people.", q)
     assert not holds(COUNT, "The vendor's employees work in weekly shifts.", q)
+    q = "Within how many days are card refunds paid back?"  # counts in words, every one of them
+    assert holds(COUNT, "Refunds are paid back within fourteen days.", q)
+    assert holds(COUNT, "Erstattungen kommen binnen siebzehn Tagen.", q)
+    assert holds(COUNT, "It takes sixty days at most.", q)
     assert holds(SHARE, "Churn fell to 4 % last year.", "What is the churn rate?")
     assert not holds(SHARE, "Churn is reviewed every 3 months.", "What is the churn rate?")
     assert holds(FIGURE, "Business reviews are held bi-annually.", "How often are business reviews held?")

@@ -33,10 +33,13 @@ _ASKS: list[tuple[str, re.Pattern[str]]] = [
 _ORG = re.compile(r"\b(which|what|welche[nmrs]?)\s+(?:[\w-]+\s+){0,2}(consultancy|consultant|agency|partner|"
                   r"provider|supplier|beratung|agentur|dienstleister|anbieter)\b|\bname of\b|\bwie heißt\b", re.I)
 
+# Numbers in words: every one up to twenty, the tens, and the round words, in English and German.
 _NUMERAL = (
-    r"\d[\d.,:/]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|"
-    r"hundred|thousand|dozen|ein|eine|einen|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwanzig|"
-    r"dreißig|hundert|tausend|dutzend"
+    r"\d[\d.,:/]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|"
+    r"thousand|million|dozen|ein|eine|einen|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|"
+    r"dreizehn|vierzehn|fünfzehn|sechzehn|siebzehn|achtzehn|neunzehn|zwanzig|dreißig|vierzig|fünfzig|"
+    r"sechzig|siebzig|achtzig|neunzig|hundert|tausend|million|millionen|dutzend"
 )
 _MONTHS = (r"january|february|march|april|may|june|july|august|september|october|november|december|januar|februar|"
            r"märz|mai|juni|juli|oktober|dezember")
