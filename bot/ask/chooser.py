@@ -56,7 +56,7 @@ def terms(text: str) -> set[str]:
     return out
 
 
-def asked(question: str) -> set[str]:
+def asked_terms(question: str) -> set[str]:
     """The stems of what the question asks for: the words right after its which/what/welche."""
     m = _ASKS.search(question)
     return terms(m.group(1)) if m else set()
@@ -69,7 +69,7 @@ def source_words(question: str, unit_terms: Sequence[set[str]], title: str = "")
     limit = max(COMMON_MIN, COMMON_SHARE * len(unit_terms))
     own = terms(question)
     common = {t for t in own if counts[t] >= limit} | (own & terms(title))
-    return common - asked(question)
+    return common - asked_terms(question)
 
 
 def focus(question: str, unit_terms: Sequence[set[str]], title: str = "") -> str:
