@@ -229,14 +229,21 @@ class Retriever:
         if share == 0.0:
             return []
         if share >= 1.0:
-            hits = self.store.query(qvec, t.dense_k)
+            near = self.store.nearest(qvec, t.dense_k)
         elif share >= t.post_filter_min_share:
-            hits = self.store.query(qvec, math.ceil(t.dense_k / share * 1.5))
+            near = self.store.nearest(qvec, math.ceil(t.dense_k / share * 1.5))
         else:
-            hits = self.store.query(qvec, t.dense_k, where={"collection": {"$in": sorted(allowed)}})
-        # Always checked per hit: chunks written after the last refresh are not in the mask yet.
-        hits = [h for h in hits if self.collection_of(h.meta) in allowed][: t.dense_k]
-        return [Passage(h.id, h.text, h.meta, h.score, 0.0) for h in hits]
+            near = self.store.nearest(qvec, t.dense_k, where={"collection": {"$in": sorted(allowed)}})
+        # Texts and metadata from the in-memory copy; only chunks written after the last refresh are fetched.
+        fetched = self.store.chunks([cid for cid, _ in near if cid not in self._index])
+        hits: list[Passage] = []
+        for cid, sim in near:
+            i = self._index.get(cid)
+            text, meta = (self._texts[i], self._metas[i]) if i is not None else fetched.get(cid, ("", None))
+            # Always checked per hit: chunks written after the last refresh are not in the mask yet.
+            if meta is not None and self.collection_of(meta) in allowed:
+                hits.append(Passage(cid, text, meta, sim, 0.0))
+        return hits[: t.dense_k]
 
     def search(self, question: str, allowed: frozenset[str] | None = None) -> list[Passage]:
         """Passages for a question, best first, only from the `allowed` collections (default: public).
@@ -250,7 +257,9 @@ class Retriever:
             self.searched.notify(Searched(time.perf_counter() - started))
 
     def _search(self, question: str, allowed: frozenset[str] | None) -> list[Passage]:
-        self.refresh()
+        # The version is read at every search (~0.3 ms), not once a second: dense hits take their texts and
+        # metadata (the collection tag who may see a chunk) from the in-memory copy, never older than the index.
+        self.refresh(force=True)
         t = self.tuning
         allowed = self.collections.public() if allowed is None else frozenset(allowed)
         mask = self._mask(allowed)
