@@ -16,7 +16,7 @@ from bot.ask.extractive import compose
 from bot.core.model import Exchange
 from bot.i18n import translator
 from bot.search.retriever import DocUnits, Passage, Retriever
-from bot.text import detect_lang, stems
+from bot.text import detect_lang, sentences, stems
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +49,20 @@ class Policy:
     # sentence well while no chunk as a whole stands out.
     unit_weight: float = 0.3
     rerank_docs: int = 10
+    # Weight of the last sentence's best unit in each document, for questions of several sentences.
+    ask_weight: float = 0.3
 
 
 # A follow-up of this many words or fewer leans on the question before it ("und wie schnell?").
 ELLIPTICAL_WORDS = 4
+
+
+def last_sentence(question: str) -> str | None:
+    """The last sentence of a question of several, when it is more than an elliptical follow-up; else None."""
+    parts = sentences(question)
+    if len(parts) < 2 or len(parts[-1].split()) <= ELLIPTICAL_WORDS:
+        return None
+    return parts[-1]
 
 
 def rank_documents(passages: list[Passage]) -> list[list[Passage]]:
@@ -157,17 +167,36 @@ class AskService:
         return Answer(question, text, True, sources, lang), f
 
     def rank(self, question: str, groups: list[list[Passage]]) -> list[list[Passage]]:
-        """Documents re-ordered by their best chunk and their best answer unit together."""
-        w, n = self.policy.unit_weight, self.policy.rerank_docs
+        """Documents re-ordered by their best chunk and their best answer unit together.
+
+        A question of several sentences ("I'm going on holiday soon. What do I need to sort out?") is also
+        compared by its last sentence alone, where the ask usually is: the sentences before it set the scene
+        and pull the whole question's vector towards documents about the scene.
+        """
+        p = self.policy
+        w, n = p.unit_weight, p.rerank_docs
         if not w or len(groups) < 2:
             return groups
-        best = self.retriever.best_units(np.asarray(self.retriever.embedder.query(question), dtype=np.float32))
-        seen = [best[g[0].doc] for g in groups[:n] if g[0].doc in best]
-        if not seen:
+        embed = self.retriever.embedder.query
+        unit = self._relative(self.retriever.best_units(np.asarray(embed(question), dtype=np.float32)), groups[:n])
+        if not unit:
             return groups
-        top = max(seen)
-        head = sorted(groups[:n], key=lambda g: -(g[0].score + w * (best.get(g[0].doc, top - 0.05) - top)))
-        return head + groups[n:]
+        ask = last_sentence(question) if p.ask_weight else None
+        asked = self._relative(self.retriever.best_units(np.asarray(embed(ask), dtype=np.float32)), groups[:n]) if (
+            ask) else {}
+
+        def score(g: list[Passage]) -> float:
+            doc = g[0].doc
+            return g[0].score + w * unit.get(doc, -0.05) + (p.ask_weight * asked.get(doc, -0.05) if asked else 0.0)
+
+        return sorted(groups[:n], key=lambda g: -score(g)) + groups[n:]
+
+    @staticmethod
+    def _relative(best: dict[str, float], groups: list[list[Passage]]) -> dict[str, float]:
+        """The groups' documents' best unit similarities less the best of them."""
+        seen = {g[0].doc: best[g[0].doc] for g in groups if g[0].doc in best}
+        top = max(seen.values(), default=0.0)
+        return {doc: s - top for doc, s in seen.items()}
 
     def units_scored(self, question: str, docs: list[list[Passage]], want: Wants) -> Scored:
         """The answer units of the cited documents that retrieval located, scored (best first).
