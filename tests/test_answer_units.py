@@ -88,7 +88,7 @@ def test_a_nested_item_is_quoted_with_the_item_it_belongs_to(tmp_path: Path, emb
 
 def test_the_answer_comes_first_not_the_preamble(tmp_path: Path, embedder: CachedEmbedder) -> None:
     text = answer("How fast must we acknowledge a customer complaint?", doc_input(tmp_path, embedder), embedder)
-    assert text.startswith("Acknowledge every complaint within four business hours. [1]")
+    assert text.startswith("Acknowledge every complaint within four business hours.")
     assert "Written for everyone" not in text
 
 

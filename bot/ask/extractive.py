@@ -6,7 +6,8 @@ instruction: the answer is a selection of source text, each piece marked with it
 Every unit of the best documents is scored against the question by several signals at once (see
 `bot.ask.chooser`): meaning (its e5 vector against the question's, which works across German and
 English), the question's words and their translations, the answer kind asked for (a figure, a name, a
-list), whether retrieval found it, and where it sits. The best unit is the first line; a list it
+list), whether retrieval found it, and where it sits. The best unit is the first line, with the sentence
+after it in its paragraph (the best match often restates the question and the next sentence answers it); a list it
 introduces follows complete, a nested item comes with its parent, a table row with its header, a
 "This …" sentence with the sentence it continues (and a "This …" sentence that adds none of the
 question's words is not the first line: the sentence it continues is). For a list question whose best
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 
 from bot.ask.answertype import LIST, Wants
 from bot.ask.chooser import COVER, Candidate, Scored
-from bot.ingest.units import ITEM, ROW, Unit
+from bot.ingest.units import ITEM, ROW, SENTENCE, Unit
 
 # The answer's length: the best unit (and the list it introduces) always; further units, best first
 # (by score plus COVER times the share of the question's words they newly cover), while they fit.
@@ -122,6 +123,17 @@ def _list_of(c: Candidate, ranked: Sequence[Candidate], scored: Scored) -> Candi
     return c
 
 
+def _following(best: Candidate, units: Sequence[Unit]) -> Unit | None:
+    """The sentence after the best one in its paragraph, quoted with it: the sentence that matches a
+    question best often restates it ("Meeting the SLA requires …") and the next one answers ("We aim
+    to meet this 95% of the time")."""
+    u = best.unit
+    if u.kind != SENTENCE or u.text.rstrip().endswith(":") or u.n + 1 >= len(units):
+        return None
+    v = units[u.n + 1]
+    return v if v.kind == SENTENCE and v.block == u.block and not v.text.rstrip().endswith("?") else None
+
+
 def compose(scored: Scored, want: Wants) -> str:
     """The answer text: the best unit first (with its list), then units for what it leaves open."""
     if not scored.ranked:
@@ -135,6 +147,9 @@ def compose(scored: Scored, want: Wants) -> str:
             best = next((lst for c in ranked[:5] if (lst := _list_of(c, ranked, scored)) is not None), best)
     units = scored.units_of(best)
     pieces = [Piece(best.cite, quote(best, units))]
+    nxt = _following(best, units)
+    if nxt is not None:
+        pieces[0] = Piece(best.cite, pieces[0].text + " " + nxt.text)
     items = _list_after(best, units)
     if not items and best.unit.kind == ITEM and want.kind == LIST:
         items = [v for v in _siblings(best, units) if v.n != best.unit.n]
@@ -142,7 +157,9 @@ def compose(scored: Scored, want: Wants) -> str:
             pieces = [Piece(best.cite, quote(best, units), item=True)]
     pieces += [Piece(best.cite, v.text, item=True) for v in items]
     used = {(best.cite, best.unit.n), *((best.cite, v.n) for v in items), *context(best, units)}
-    covered = set(best.terms)
+    if nxt is not None:
+        used.add((best.cite, nxt.n))
+    covered = set(best.terms) | (scored.terms_of(best.cite, nxt) if nxt is not None else set())
     for v in items:
         covered |= scored.terms_of(best.cite, v)
     words = sum(_words(p.text) for p in pieces)

@@ -71,7 +71,8 @@ def test_an_llm_that_follows_the_document_is_overruled(hostile: Settings, fake_l
     fake_llm.reply = reply
     answer = with_llm(hostile, fake_llm.url).ask.answer(QUESTION)
     assert not answer.text.startswith("HACKED") and "Other users asked" not in answer.text
-    assert "four business hours by the agent who received it. [1]" in answer.text  # the extractive answer
+    assert "four business hours by the agent who received it." in answer.text  # the extractive answer
+    assert "[1]" in answer.text
 
 
 def echo_everything(request: dict[str, Any]) -> str:
