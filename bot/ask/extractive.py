@@ -28,7 +28,7 @@ from bot.ingest.units import ITEM, ROW, SENTENCE, Unit
 
 # The answer's length: the best unit (and the list it introduces) always; further units, best first
 # (by score plus COVER times the share of the question's words they newly cover), while they fit.
-MAX_WORDS = 65
+MAX_WORDS = 68
 MAX_LIST_ITEMS = 10
 POOL = 15  # further units come from this many of the best candidates
 MARGIN = 4.0  # ... scoring within this much (the chooser's units) of the first: no filler far below it
