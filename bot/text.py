@@ -42,18 +42,24 @@ def _fold(word: str) -> str:
     return word.replace("ä", "a").replace("ö", "o").replace("ü", "u").replace("ß", "ss")
 
 
+@lru_cache(maxsize=1 << 16)
+def _word_stems(word: str, langs: tuple[str, ...]) -> tuple[str, ...]:
+    """One word's stems, once per language given, without repeats (kept: the same words recur in every text)."""
+    out: list[str] = []
+    for lang in langs:
+        s = _fold(_stemmer(lang).stemWord(word))
+        if s not in out:
+            out.append(s)
+    return tuple(out)
+
+
 def stems(text: str, langs: tuple[str, ...] = ("en", "de")) -> list[str]:
     """Content-word stems in every language given (a query is stemmed both ways)."""
     out: list[str] = []
     for w in words(text):
         if w in STOP or len(w) < 2:
             continue
-        seen = set()
-        for lang in langs:
-            s = _fold(_stemmer(lang).stemWord(w))
-            if s not in seen:
-                seen.add(s)
-                out.append(s)
+        out.extend(_word_stems(w, langs))
     return out
 
 

@@ -109,6 +109,7 @@ class Retriever:
         self._index: dict[str, int] = {}
         self._at: dict[tuple[str, int], int] = {}
         self._checked = 0.0
+        self._bumps = 0
         self._texts: list[str] = []
         self._metas: list[ChunkMeta] = []
         self._keyword = KeywordIndex([], [])
@@ -123,8 +124,12 @@ class Retriever:
         """Reload the keyword index when an ingest changed the collection (looked up at most once a second,
         or now with `force`: a caller that knows an ingest just ended)."""
         now = time.monotonic()
+        # An ingest through this process's store is seen at once (dense hits take their texts and metadata, the
+        # collection tag who may see a chunk included, from this copy); other processes' within a second.
+        force = force or self.store.bumps != self._bumps
         if not force and self._version is not None and now - self._checked < VERSION_CHECK_SECONDS:
             return
+        self._bumps = self.store.bumps
         version = self.store.version()
         self._checked = now
         if version == self._version:
@@ -257,9 +262,7 @@ class Retriever:
             self.searched.notify(Searched(time.perf_counter() - started))
 
     def _search(self, question: str, allowed: frozenset[str] | None) -> list[Passage]:
-        # The version is read at every search (~0.3 ms), not once a second: dense hits take their texts and
-        # metadata (the collection tag who may see a chunk) from the in-memory copy, never older than the index.
-        self.refresh(force=True)
+        self.refresh()
         t = self.tuning
         allowed = self.collections.public() if allowed is None else frozenset(allowed)
         mask = self._mask(allowed)

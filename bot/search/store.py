@@ -89,6 +89,8 @@ class KnowledgeStore:
         self._collection: Any = None
         self._words: Any = None
         self._units: Any = None
+        # Ingests through this object so far: readers of the same store see their own process's ingests at once.
+        self.bumps = 0
 
     def _open(self, name: str) -> Any:
         return self.client.get_or_create_collection(
@@ -171,6 +173,7 @@ class KnowledgeStore:
 
     def bump_version(self) -> None:
         self.collection.modify(metadata={"cxbot_version": f"{time.time():.6f}"})
+        self.bumps += 1
 
     def doc_states(self) -> dict[str, DocState]:
         states: dict[str, tuple[str, int, int]] = {}
