@@ -267,6 +267,17 @@ class KnowledgeStore:
             for cid, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
         }
 
+    def chunk_vectors(self, ids: list[str]) -> Vectors | None:
+        """The chunks' vectors as rows in the order of `ids`, or None when the collection no longer holds them all."""
+        found: dict[str, Any] = {}
+        for got in _pages(self.collection, ["embeddings"]):
+            found.update(zip(got["ids"], got["embeddings"] if got["embeddings"] is not None else [], strict=True))
+        if any(cid not in found for cid in ids):
+            return None
+        if not ids:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.asarray([found[cid] for cid in ids], dtype=np.float32)
+
     def query(self, vector: Vectors, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
         n = min(k, self.count())
         if n == 0:
