@@ -22,11 +22,15 @@ EDGE_ROUTES = {"/slack/events": "Slack", "/api/messages": "Teams"}
 
 
 async def warm_up(services: Services) -> None:
-    """Load the embedder and the keyword index before the first ask needs them (30-60 s at 100k chunks)."""
+    """Load the embedder and the keyword index before the first ask needs them (30-60 s at 100k chunks), and
+    the general word frequencies that tell names apart (0.4-0.7 s, else paid by the first question after a name)."""
+    from bot.ask.answertype import rare
+
     started = time.monotonic()
     try:
         await asyncio.to_thread(services.knowledge.retriever.refresh)
         await asyncio.to_thread(services.knowledge.embedder.query, "warm-up")
+        await asyncio.to_thread(rare, "warm-up")
     except Exception as exc:  # Chroma down or no index yet: the first ask will try again
         log.warning("warm-up incomplete", extra={"reason": type(exc).__name__})
         return
