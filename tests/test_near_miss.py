@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.ask import abstain
-from bot.ask.detail import AMOUNT, COUNT, DATE, FIGURE, NAME, PERSON, SHARE, asked, holds
+from bot.ask.detail import AMOUNT, COUNT, DATE, FIGURE, NAME, PERSON, PLACE, SECTOR, SHARE, asked, holds
 from bot.knowledge import Knowledge
 from bot.settings import Settings
 
@@ -51,6 +51,60 @@ def test_what_the_question_already_says_is_no_answer() -> None:
     q = "Who moderated the panel with Harald Henn?"
     assert not holds(PERSON, "The panel with Harald Henn was lively.", q)
     assert holds(PERSON, "Nils Hafner moderated the panel with Harald Henn.", q)
+
+
+def test_kinds_of_detail_beyond_figures_and_names() -> None:
+    assert asked("In which countries are the customers based?") == PLACE
+    assert asked("In welchen Ländern wurden die Unternehmen befragt?") == PLACE
+    assert asked("Which regions do the two engineers cover?") == PLACE
+    assert asked("Welche Branche bietet die beste Customer Experience?") == SECTOR
+    # "rate" as a verb asks for no share
+    assert asked("Which industry does the study rate as the most advanced?") == SECTOR
+    assert asked("What is the deadline for signing the renewal?") == FIGURE
+    q = "In which countries are the customers based?"
+    assert holds(PLACE, "Most customers are in Germany and Switzerland.", q)
+    assert holds(PLACE, "They cover AMER and EMEA hours as a pair.", q)
+    assert not holds(PLACE, "Customers are onboarded by the Digital Success team in weekly calls.", q)
+    q = "Welche Branche bietet die beste Customer Experience?"
+    assert holds(SECTOR, "Die Finanzbranche liegt vorn, vor den Versicherungen.", q)
+    assert holds(SECTOR, "The retail industry leads the ranking.", q)
+    # a mention of industries in general names none
+    assert not holds(SECTOR, "Das gilt in vielen der systematisch beobachteten Branchen.", q)
+
+
+def test_a_count_counts_things() -> None:
+    q = "Wie viele Unternehmen haben an der Studie teilgenommen?"
+    # a German article, a percentage, an amount and the label of a thing are no counts
+    assert not holds(COUNT, "Dies ist ein Ergebnis der Studie.", q)
+    assert not holds(COUNT, "So setzen 37 Prozent auf Customer Journey Mapping.", q)
+    assert not holds(COUNT, "Churn above $150,000 ARR is reviewed.", q)
+    assert not holds(COUNT, "Wir sind in Halle 4 am Stand.", q)
+    assert not holds(COUNT, "Article #1 (Structure continues to each article)", q)
+    assert not holds(COUNT, "Die Messe läuft vom 14.–18. März.", q)
+    assert holds(COUNT, "An der Studie nahmen 6000 Unternehmen teil.", q)
+    assert holds(COUNT, "Wir haben 8 wesentliche Faktoren identifiziert.", q)
+
+
+def test_a_name_is_a_proper_name_or_a_role() -> None:
+    q = "Who moderated the panel?"
+    # German nouns are capitalised: a compound of common words is no name, nor a hyphenated phrase
+    assert not holds(PERSON, "Ich bin in der Paneldiskussion und halte den Impulsvortrag.", q, "de")
+    assert not holds(PERSON, "Das ist ein Ergebnis des Instituts für Finanzdienstleistungen.", q, "de")
+    assert not holds(PERSON, "Please cross-reference the ticket with the pre-sales notes.", q, "en")
+    assert holds(PERSON, "Moderiert hat Janina Reitschmied.", q, "de")
+    # asked who, a role answers
+    q = "Who must be notified immediately for S2 incidents?"
+    assert holds(PERSON, "For all S2 incidents and above, the Security Lead must immediately be notified.", q)
+    assert holds(PERSON, "For all S2 incidents and above, the Legal team must immediately be notified.", q)
+    assert holds(PERSON, "The email is sent to the Program Contact, Instance Admin, and Champion of an account.",
+                 "Who receives the check-in email?")
+    assert holds(NAME, "Owner: Currently, the Code Search team owns responding to this feedback.",
+                 "Which team answers the feedback?", "en")
+    # ... but not which tool
+    assert not holds(NAME, "Owner: CS team owns support tickets in Zendesk.",
+                     "Which ticket system did the support team use before Zendesk?", "en")
+    # a slack channel is a name
+    assert holds(NAME, "Alerts go to alerts-customer-usage-team.", "Which channel gets the alerts?")
 
 
 def test_the_combiner_declines_a_missing_detail_and_answers_a_present_one() -> None:

@@ -42,7 +42,8 @@ def detail_miss(question: str, scored: Scored) -> float:
     kind = asked(question)
     if kind is None:
         return 0.0
-    return float(not any(holds(kind, _with_parent(scored, c), question) for c in scored.ranked[:QUOTED]))
+    return float(not any(holds(kind, _with_parent(scored, c), question, scored.docs[c.cite].lang)
+                         for c in scored.ranked[:QUOTED]))
 
 
 def features(
