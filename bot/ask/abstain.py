@@ -18,6 +18,7 @@ from importlib import resources
 from bot.ask.answertype import NAME, NUMBER, PERSON, Wants
 from bot.ask.chooser import Candidate, Scored
 from bot.ask.detail import asked, holds
+from bot.ask.extractive import following
 
 # Signals that mean the same whatever the size of the index (similarity levels and margins do not).
 FEATURES = ("detail_miss", "doc_cov", "best_kw")
@@ -31,10 +32,13 @@ def model() -> tuple[dict[str, float], float, float]:
     return {k: float(v) for k, v in raw["weights"].items()}, float(raw["bias"]), float(raw["threshold"])
 
 
-def _with_parent(scored: Scored, c: Candidate) -> str:
+def _with_parent(scored: Scored, c: Candidate, first: bool = False) -> str:
+    """A unit as an answer quotes it: with its parent item, and, for the first line, the sentence after it
+    in its paragraph (see `extractive.compose`)."""
     units = scored.units_of(c)
     parent = units[c.unit.parent].text if 0 <= c.unit.parent < len(units) else ""
-    return f"{parent} {c.unit.text}"
+    nxt = following(c, units) if first else None
+    return f"{parent} {c.unit.text}" + (f" {nxt.text}" if nxt is not None else "")
 
 
 def detail_miss(question: str, scored: Scored) -> float:
@@ -42,8 +46,8 @@ def detail_miss(question: str, scored: Scored) -> float:
     kind = asked(question)
     if kind is None:
         return 0.0
-    return float(not any(holds(kind, _with_parent(scored, c), question, scored.docs[c.cite].lang)
-                         for c in scored.ranked[:QUOTED]))
+    return float(not any(holds(kind, _with_parent(scored, c, k == 0), question, scored.docs[c.cite].lang)
+                         for k, c in enumerate(scored.ranked[:QUOTED])))
 
 
 def features(

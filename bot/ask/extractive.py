@@ -123,7 +123,7 @@ def _list_of(c: Candidate, ranked: Sequence[Candidate], scored: Scored) -> Candi
     return c
 
 
-def _following(best: Candidate, units: Sequence[Unit]) -> Unit | None:
+def following(best: Candidate, units: Sequence[Unit]) -> Unit | None:
     """The sentence after the best one in its paragraph, quoted with it: the sentence that matches a
     question best often restates it ("Meeting the SLA requires …") and the next one answers ("We aim
     to meet this 95% of the time")."""
@@ -147,7 +147,7 @@ def compose(scored: Scored, want: Wants) -> str:
             best = next((lst for c in ranked[:5] if (lst := _list_of(c, ranked, scored)) is not None), best)
     units = scored.units_of(best)
     pieces = [Piece(best.cite, quote(best, units))]
-    nxt = _following(best, units)
+    nxt = following(best, units)
     if nxt is not None:
         pieces[0] = Piece(best.cite, pieces[0].text + " " + nxt.text)
     items = _list_after(best, units)
