@@ -33,7 +33,7 @@ class Policy:
     max_sources: int = 3
     answer_passages: int = 4
     # Answer units are chosen from the best passages of the cited documents (and their neighbours).
-    unit_passages: int = 6
+    unit_passages: int = 5
     # The best passages' neighbouring chunks are read too: answers run on past chunk boundaries.
     widen_passages: int = 2
     # Below this cosine (e5-small) the best passage is about something else entirely.
