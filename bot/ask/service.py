@@ -42,7 +42,7 @@ class Policy:
     min_dense_xling: float = 0.80
     # Same-language questions whose rare words are nearly all missing from the best document
     # are about something the knowledge does not cover, unless the passage is a very close match.
-    min_coverage: float = 0.12
+    min_coverage: float = 0.06
     coverage_trusted_above: float = 0.87
     # Documents are ordered by their best chunk plus this weight times how close their best answer
     # unit comes to the question (relative to the best unit anywhere): a paraphrase often matches one
