@@ -1,4 +1,5 @@
-"""Documents re-ranked by their answer units, for a question of several sentences also by its last one."""
+"""Documents re-ranked by their answer units, for a question of several sentences also by its last one, and
+with each document's language level taken out."""
 
 from __future__ import annotations
 
@@ -29,12 +30,16 @@ class FakeEmbedder:
 class FakeRetriever:
     """Each document's best unit similarity, per asked text."""
 
-    def __init__(self, by_text: dict[str, dict[str, float]]) -> None:
+    def __init__(self, by_text: dict[str, dict[str, float]], levels: dict[str, float] | None = None) -> None:
         self.embedder = FakeEmbedder()
         self.by_text = by_text
+        self.levels = levels or {}
 
     def best_units(self, qvec: npt.NDArray[np.float32]) -> dict[str, float]:
         return self.by_text[self.embedder.asked[int(qvec[0]) - 1]]
+
+    def language_levels(self, qvec: npt.NDArray[np.float32]) -> dict[str, float]:
+        return self.levels
 
 
 def group(doc: str, lang: str, score: float) -> list[Passage]:
@@ -64,3 +69,18 @@ def test_a_question_of_several_sentences_is_also_ranked_by_its_last_one() -> Non
     fake = FakeRetriever({ASK: {"holidays.md": 0.80, "coverage.md": 0.90}})
     assert ranked(fake, ASK, groups) == ["coverage.md", "holidays.md"]
     assert fake.embedder.asked == [ASK]
+
+
+def test_a_document_in_the_questions_language_does_not_win_on_its_language_alone() -> None:
+    question = "Wie oft prüft das Support-Team den Notfallplan?"
+    # e5 rates the German question closer to every German unit (mean 0.80) than to every English one (0.76):
+    # the German trend article's small lead is that level, the English playbook says what is asked.
+    sims = {question: {"trend.txt": 0.86, "continuity.md": 0.84}}
+    levels = {"de": 0.80, "en": 0.76}
+    groups = [group("trend.txt", "de", 0.85), group("continuity.md", "en", 0.83)]
+    assert ranked(FakeRetriever(sims, levels), question, groups) == ["continuity.md", "trend.txt"]
+    assert ranked(FakeRetriever(sims, levels), question, groups, level_weight=0.0) == ["trend.txt", "continuity.md"]
+    # Documents of one language keep their order: the level is the same for all of them.
+    same = [group("trend.txt", "de", 0.85), group("other.txt", "de", 0.83)]
+    sims_same = {question: {"trend.txt": 0.86, "other.txt": 0.84}}
+    assert ranked(FakeRetriever(sims_same, levels), question, same) == ["trend.txt", "other.txt"]

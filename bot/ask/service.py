@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
+import numpy.typing as npt
 
 from bot.ask import abstain
 from bot.ask.answer import Answer, NoAnswer, Source, abstention
@@ -51,6 +52,10 @@ class Policy:
     rerank_docs: int = 10
     # Weight of the last sentence's best unit in each document, for questions of several sentences.
     ask_weight: float = 0.3
+    # e5 rates a question closer to everything written in its own language. Each re-ranked document's scores
+    # (best chunk, best unit, last sentence's best unit) are lowered by this weight times the question's mean
+    # similarity to all answer units of the document's language; 0 turns the correction off.
+    level_weight: float = 1.0
 
 
 # A follow-up of this many words or fewer leans on the question before it ("und wie schnell?").
@@ -172,29 +177,44 @@ class AskService:
         A question of several sentences ("I'm going on holiday soon. What do I need to sort out?") is also
         compared by its last sentence alone, where the ask usually is: the sentences before it set the scene
         and pull the whole question's vector towards documents about the scene.
+
+        e5 rates a question closer to everything in its own language; each document's scores are lowered by
+        `Policy.level_weight` times the question's mean similarity to all units of the document's language
+        (`Retriever.language_levels`), so a document in the other language competes on what it says.
         """
         p = self.policy
         w, n = p.unit_weight, p.rerank_docs
         if not w or len(groups) < 2:
             return groups
         embed = self.retriever.embedder.query
-        unit = self._relative(self.retriever.best_units(np.asarray(embed(question), dtype=np.float32)), groups[:n])
+        head = groups[:n]
+        qvec = np.asarray(embed(question), dtype=np.float32)
+        level = self._levels(qvec, head)
+        unit = self._relative(self.retriever.best_units(qvec), head, level)
         if not unit:
             return groups
         ask = last_sentence(question) if p.ask_weight else None
-        asked = self._relative(self.retriever.best_units(np.asarray(embed(ask), dtype=np.float32)), groups[:n]) if (
-            ask) else {}
+        asked: dict[str, float] = {}
+        if ask:  # the same language, the same level
+            asked = self._relative(self.retriever.best_units(np.asarray(embed(ask), dtype=np.float32)), head, level)
 
         def score(g: list[Passage]) -> float:
             doc = g[0].doc
-            return g[0].score + w * unit.get(doc, -0.05) + (p.ask_weight * asked.get(doc, -0.05) if asked else 0.0)
+            return (g[0].score - level[doc] + w * unit.get(doc, -0.05)
+                    + (p.ask_weight * asked.get(doc, -0.05) if asked else 0.0))
 
-        return sorted(groups[:n], key=lambda g: -score(g)) + groups[n:]
+        return sorted(head, key=lambda g: -score(g)) + groups[n:]
+
+    def _levels(self, qvec: npt.NDArray[np.float32], groups: list[list[Passage]]) -> dict[str, float]:
+        """Per document, `Policy.level_weight` times the vector's mean similarity to its language's units."""
+        lw = self.policy.level_weight
+        levels = self.retriever.language_levels(qvec) if lw else {}
+        return {g[0].doc: lw * levels.get(g[0].meta.lang, 0.0) for g in groups}
 
     @staticmethod
-    def _relative(best: dict[str, float], groups: list[list[Passage]]) -> dict[str, float]:
-        """The groups' documents' best unit similarities less the best of them."""
-        seen = {g[0].doc: best[g[0].doc] for g in groups if g[0].doc in best}
+    def _relative(best: dict[str, float], groups: list[list[Passage]], level: dict[str, float]) -> dict[str, float]:
+        """The groups' documents' best unit similarities, less their language level, less the best of them."""
+        seen = {g[0].doc: best[g[0].doc] - level[g[0].doc] for g in groups if g[0].doc in best}
         top = max(seen.values(), default=0.0)
         return {doc: s - top for doc, s in seen.items()}
 
