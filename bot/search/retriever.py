@@ -124,7 +124,6 @@ class Retriever:
         self._unit_docs: list[str] = []
         self._unit_of: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
         self._unit_matrix: npt.NDArray[np.float32] = np.zeros((0, 0), dtype=np.float32)
-        self._unit_centroids: dict[str, npt.NDArray[np.float32]] = {}
 
     def refresh(self, force: bool = False) -> None:
         """Reload the keyword index when an ingest changed the collection (looked up at most once a second,
@@ -162,7 +161,6 @@ class Retriever:
             self._in_lang = {lang: langs == lang for lang in set(langs.tolist())}
             self.lexicon = lexicon
             self._units, self._unit_docs, self._unit_of, self._unit_matrix = units, unit_docs, unit_of, unit_matrix
-            self._unit_centroids = self._centroids(units, unit_docs)
             self._masks = {}
             self._version = version
 
@@ -203,22 +201,9 @@ class Retriever:
         np.maximum.at(best, self._unit_of, sims)
         return dict(zip(self._unit_docs, best.tolist(), strict=True))
 
-    @staticmethod
-    def _centroids(units: dict[str, DocUnits], with_vectors: list[str]) -> dict[str, npt.NDArray[np.float32]]:
-        """The mean unit vector of each language's documents (a question's mean similarity to them is one product)."""
-        by_lang: dict[str, list[npt.NDArray[np.float32]]] = {}
-        for doc in with_vectors:
-            by_lang.setdefault(units[doc].lang, []).append(units[doc].vectors)
-        return {lang: np.concatenate(v).mean(axis=0).astype(np.float32) for lang, v in by_lang.items()}
-
     def language_levels(self, qvec: npt.NDArray[np.float32]) -> dict[str, float]:
-        """The question's mean similarity to the answer units of each language.
-
-        e5 rates a question closer to everything written in its own language: a German question's similarity
-        to any German unit runs higher than to an English unit of the same meaning. The level is that offset,
-        per question (the mean over all units is the same as the similarity to their mean vector).
-        """
-        return {lang: float(c @ qvec) for lang, c in self._unit_centroids.items() if c.shape[0] == qvec.shape[0]}
+        """The question's mean similarity to the index's words of each language (`Lexicon.levels`)."""
+        return self.lexicon.levels(qvec)
 
     def doc_units(self, doc: str) -> DocUnits | None:
         """A document's answer units as indexed, or None for an index from before units were cut."""
