@@ -1,5 +1,5 @@
-"""Documents re-ranked by their answer units, for a question of several sentences also by its last one, and
-with each document's language level taken out."""
+"""Documents re-ranked by their answer units, for a question of several sentences also by its last one, and a
+document in another language by the question's language gap where that is larger than retrieval's fixed bonus."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from bot.ask.service import AskService, Policy, last_sentence
 from bot.search.chunks import ChunkMeta
-from bot.search.retriever import Passage, Retriever
+from bot.search.retriever import Passage, Retriever, Tuning
 
 SCENE = "I'm going on holiday for two weeks soon."
 ASK = "What do I need to sort out so my open tickets are covered?"
@@ -34,6 +34,7 @@ class FakeRetriever:
         self.embedder = FakeEmbedder()
         self.by_text = by_text
         self.levels = levels or {}
+        self.tuning = Tuning()
 
     def best_units(self, qvec: npt.NDArray[np.float32]) -> dict[str, float]:
         return self.by_text[self.embedder.asked[int(qvec[0]) - 1]]
@@ -71,16 +72,15 @@ def test_a_question_of_several_sentences_is_also_ranked_by_its_last_one() -> Non
     assert fake.embedder.asked == [ASK]
 
 
-def test_a_document_in_the_questions_language_does_not_win_on_its_language_alone() -> None:
+def test_a_document_in_another_language_gets_the_questions_language_gap_where_it_exceeds_the_fixed_bonus() -> None:
     question = "Wie oft prüft das Support-Team den Notfallplan?"
-    # e5 rates the German question closer to the German words (mean 0.79) than to the English ones (0.78):
-    # the German trend article's small lead is that level, the English playbook says what is asked.
-    sims = {question: {"trend.txt": 0.86, "continuity.md": 0.84}}
-    levels = {"de": 0.79, "en": 0.78}
+    sims = {question: {"trend.txt": 0.86, "continuity.md": 0.85}}
+    # The German trend article leads by 0.02 after retrieval's fixed bonus (0.03) for the English playbook.
     groups = [group("trend.txt", "de", 0.85), group("continuity.md", "en", 0.83)]
-    assert ranked(FakeRetriever(sims, levels), question, groups) == ["continuity.md", "trend.txt"]
-    assert ranked(FakeRetriever(sims, levels), question, groups, level_weight=0.0) == ["trend.txt", "continuity.md"]
-    # Documents of one language keep their order: the level is the same for all of them.
-    same = [group("trend.txt", "de", 0.85), group("other.txt", "de", 0.83)]
-    sims_same = {question: {"trend.txt": 0.86, "other.txt": 0.84}}
-    assert ranked(FakeRetriever(sims_same, levels), question, same) == ["trend.txt", "other.txt"]
+    # A gap of 0.02 (x3 = 0.06) lifts the playbook by 0.03 more: it now competes on what it says.
+    wide = {"de": 0.80, "en": 0.78}
+    assert ranked(FakeRetriever(sims, wide), question, groups) == ["continuity.md", "trend.txt"]
+    assert ranked(FakeRetriever(sims, wide), question, groups, gap_weight=0.0) == ["trend.txt", "continuity.md"]
+    # A small gap (0.005, x3 = 0.015) takes nothing off the fixed bonus.
+    narrow = {"de": 0.785, "en": 0.78}
+    assert ranked(FakeRetriever(sims, narrow), question, groups) == ["trend.txt", "continuity.md"]

@@ -52,12 +52,14 @@ class Policy:
     rerank_docs: int = 10
     # Weight of the last sentence's best unit in each document, for questions of several sentences.
     ask_weight: float = 0.3
-    # e5 rates a question closer to everything written in its own language. Each re-ranked document's scores
-    # (best chunk, best unit, last sentence's best unit) are lowered by this weight times the question's mean
-    # similarity to the index's words of the document's language (`Lexicon.levels`); 0 turns it off. A word
-    # level differs across languages about half as much as a passage level (0.012 vs 0.023 either side on
-    # the shared corpus), hence a weight above 1: dev MRR and train hit@3/MRR peak from 2.5 to 3, fall at 5.
-    level_weight: float = 3.0
+    # e5 rates a question closer to everything written in its own language, by more for some questions than
+    # others. Retrieval gives each chunk in another language a fixed `Tuning.cross_lang_bonus` (0.03); a
+    # re-ranked document in another language gets instead this weight times the question's language gap (its
+    # mean similarity to the index's words of its own language less that to the words of the document's,
+    # `Lexicon.levels`), where that is larger. 0 keeps the fixed bonus. The gap averages 0.009-0.010 for
+    # English questions, 0.012-0.013 for German ones. Without the floor (the gap alone, 2 to 6) a small gap
+    # let same-language documents past the other language's answer (dev facts -0.03).
+    gap_weight: float = 3.0
 
 
 # A follow-up of this many words or fewer leans on the question before it ("und wie schnell?").
@@ -180,43 +182,46 @@ class AskService:
         compared by its last sentence alone, where the ask usually is: the sentences before it set the scene
         and pull the whole question's vector towards documents about the scene.
 
-        e5 rates a question closer to everything in its own language; each document's scores are lowered by
-        `Policy.level_weight` times the question's mean similarity to the words of the document's language
-        (`Retriever.language_levels`), so a document in the other language competes on what it says.
+        A document in another language gets more than retrieval's fixed bonus where the question's language
+        gap is larger (`Policy.gap_weight`).
         """
         p = self.policy
         w, n = p.unit_weight, p.rerank_docs
         if not w or len(groups) < 2:
             return groups
         embed = self.retriever.embedder.query
-        head = groups[:n]
         qvec = np.asarray(embed(question), dtype=np.float32)
-        level = self._levels(qvec, head)
-        unit = self._relative(self.retriever.best_units(qvec), head, level)
+        unit = self._relative(self.retriever.best_units(qvec), groups[:n])
         if not unit:
             return groups
         ask = last_sentence(question) if p.ask_weight else None
-        asked: dict[str, float] = {}
-        if ask:  # the same language, the same level
-            asked = self._relative(self.retriever.best_units(np.asarray(embed(ask), dtype=np.float32)), head, level)
+        asked = self._relative(self.retriever.best_units(np.asarray(embed(ask), dtype=np.float32)), groups[:n]) if (
+            ask) else {}
+
+        extra = self._gap_bonus(question, qvec, groups[:n])
 
         def score(g: list[Passage]) -> float:
             doc = g[0].doc
-            return (g[0].score - level[doc] + w * unit.get(doc, -0.05)
-                    + (p.ask_weight * asked.get(doc, -0.05) if asked else 0.0))
+            return g[0].score + extra.get(doc, 0.0) + w * unit.get(doc, -0.05) + (p.ask_weight * asked.get(doc, -0.05) if asked else 0.0)
 
-        return sorted(head, key=lambda g: -score(g)) + groups[n:]
+        return sorted(groups[:n], key=lambda g: -score(g)) + groups[n:]
 
-    def _levels(self, qvec: npt.NDArray[np.float32], groups: list[list[Passage]]) -> dict[str, float]:
-        """Per document, `Policy.level_weight` times the vector's level in its language (`Lexicon.levels`)."""
-        lw = self.policy.level_weight
-        levels = self.retriever.language_levels(qvec) if lw else {}
-        return {g[0].doc: lw * levels.get(g[0].meta.lang, 0.0) for g in groups}
+    def _gap_bonus(self, question: str, qvec: npt.NDArray[np.float32], groups: list[list[Passage]]) -> dict[str, float]:
+        """Per document in another language, what `Policy.gap_weight` times the question's language gap adds
+        to retrieval's fixed bonus (none where the gap is smaller, or a language has no indexed words)."""
+        gw = self.policy.gap_weight
+        levels = self.retriever.language_levels(qvec) if gw else {}
+        qlang = detect_lang(question)
+        if qlang not in levels:
+            return {}
+        bonus = self.retriever.tuning.cross_lang_bonus
+        return {g[0].doc: max(0.0, gw * (levels[qlang] - levels[g[0].meta.lang]) - bonus)
+                for g in groups if g[0].meta.lang != qlang and g[0].meta.lang in levels}
 
     @staticmethod
-    def _relative(best: dict[str, float], groups: list[list[Passage]], level: dict[str, float]) -> dict[str, float]:
-        """The groups' documents' best unit similarities, less their language level, less the best of them."""
-        seen = {g[0].doc: best[g[0].doc] - level[g[0].doc] for g in groups if g[0].doc in best}
+    def _relative(best: dict[str, float], groups: list[list[Passage]]) -> dict[str, float]:
+        """The groups' documents' best unit similarities less the best of them."""
+        seen = {g[0].doc: best[g[0].doc] for g in groups if g[0].doc in best}
         top = max(seen.values(), default=0.0)
         return {doc: s - top for doc, s in seen.items()}
 
@@ -225,14 +230,9 @@ class AskService:
 
         Candidates are the units inside the best passages of the cited documents (and the chunks next to
         the two best, where an answer runs on), as retrieval located them; the whole document is not read.
-        The best passages are compared with their language's level taken out (as in `rank`): otherwise the
-        passages in the question's language take every place, whatever the documents cited beside them.
         """
         cited = {g[0].doc for g in docs}
-        embedder = self.retriever.embedder
-        qvec = np.asarray(embedder.query(question), dtype=np.float32)
-        level = self._levels(qvec, docs)
-        ranked = sorted((p for g in docs for p in g), key=lambda p: -(p.score - level[p.doc]))
+        ranked = sorted((p for g in docs for p in g), key=lambda p: -p.score)
         top = ranked[: self.policy.unit_passages]
         near = self.retriever.neighbours(top[: self.policy.widen_passages])
         low = min((p.score for p in top), default=0.0) - 0.05
@@ -256,5 +256,7 @@ class AskService:
             inputs.append(DocInput(rank + 1, top_doc, indexed.lang, indexed.units, indexed.vectors,
                                    located[top_doc], rank, indexed.terms, indexed.context_terms,
                                    group[0].meta.title))
+        embedder = self.retriever.embedder
+        qvec = np.asarray(embedder.query(question), dtype=np.float32)
         return score(question, qvec, inputs, bridged, self.retriever.idf, want,
                      lambda text: np.asarray(embedder.query(text), dtype=np.float32))
