@@ -71,14 +71,6 @@ class DocState:
         return self.stored == self.expected
 
 
-@dataclass(frozen=True)
-class Hit:
-    id: str
-    text: str
-    meta: ChunkMeta
-    score: float
-
-
 class KnowledgeStore:
     """Documents' chunks and vectors in one Chroma collection."""
 
@@ -277,20 +269,3 @@ class KnowledgeStore:
         if not ids:
             return np.zeros((0, 0), dtype=np.float32)
         return np.asarray([found[cid] for cid in ids], dtype=np.float32)
-
-    def query(self, vector: Vectors, k: int, where: dict[str, Any] | None = None) -> list[Hit]:
-        n = min(k, self.count())
-        if n == 0:
-            return []
-        got = self.collection.query(
-            query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
-            n_results=n,
-            include=["documents", "metadatas", "distances"],
-            **({"where": where} if where else {}),
-        )
-        out = []
-        for cid, text, meta, dist in zip(
-            got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
-        ):
-            out.append(Hit(cid, text, ChunkMeta.from_chroma(meta), 1.0 - float(dist)))
-        return out
