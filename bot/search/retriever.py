@@ -144,7 +144,8 @@ class Retriever:
                 return
             # Built aside, then swapped in together: searches that do not wait for the lock keep
             # reading the old copy meanwhile, never a mix of old and new.
-            ids, texts, metas = self.store.all_chunks()
+            # Up to `memory_vectors` chunks, their vectors are read in the same pass.
+            ids, texts, metas, vectors = self.store.read_chunks(self.store.count() <= self.tuning.memory_vectors)
             full = [f"{m.title} {m.section}\n{t}" for t, m in zip(texts, metas, strict=True)]
             keyword = KeywordIndex(full, [m.lang for m in metas])
             langs = np.array([m.lang for m in metas], dtype=object)
@@ -152,7 +153,6 @@ class Retriever:
             lexicon = Lexicon(word_ids, word_vectors, self.embedder.words)
             units, unit_docs, unit_of, unit_matrix = self._load_units()
             chunk_coll = [self.collection_of(m) for m in metas]
-            vectors = self.store.chunk_vectors(ids) if len(ids) <= self.tuning.memory_vectors else None
             self._keyword, self._ids, self._texts, self._metas = keyword, ids, texts, metas
             self._vectors = vectors
             self._index = {cid: i for i, cid in enumerate(ids)}

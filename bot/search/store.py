@@ -226,14 +226,26 @@ class KnowledgeStore:
         self.units.delete(where={"doc": key})
 
     def all_chunks(self) -> tuple[list[str], list[str], list[ChunkMeta]]:
+        ids, docs, metas, _ = self.read_chunks(vectors=False)
+        return ids, docs, metas
+
+    def read_chunks(self, vectors: bool) -> tuple[list[str], list[str], list[ChunkMeta], Vectors | None]:
+        """Every chunk's id, text and metadata, in one pass over the collection; with `vectors`, their vectors
+        as rows in the same order too (read in the same pass, so they always belong to the same chunks)."""
         ids: list[str] = []
         docs: list[str] = []
         metas: list[ChunkMeta] = []
-        for got in _pages(self.collection, ["documents", "metadatas"]):
+        rows: list[Any] = []
+        for got in _pages(self.collection, ["documents", "metadatas", *(["embeddings"] if vectors else [])]):
             ids.extend(got["ids"])
             docs.extend(got["documents"] or [])
             metas.extend(ChunkMeta.from_chroma(m) for m in (got["metadatas"] or []))
-        return ids, docs, metas
+            if vectors and got["embeddings"] is not None:
+                rows.extend(got["embeddings"])
+        if not vectors:
+            return ids, docs, metas, None
+        matrix = np.asarray(rows, dtype=np.float32) if rows else np.zeros((0, 0), dtype=np.float32)
+        return ids, docs, metas, matrix
 
     def nearest(self, vector: Vectors, k: int, where: dict[str, Any] | None = None) -> list[tuple[str, float]]:
         """The ids of the `k` chunks closest to `vector`, with their cosine similarity, best first.
@@ -258,14 +270,3 @@ class KnowledgeStore:
             cid: (text, ChunkMeta.from_chroma(meta))
             for cid, text, meta in zip(got["ids"], got["documents"] or [], got["metadatas"] or [], strict=True)
         }
-
-    def chunk_vectors(self, ids: list[str]) -> Vectors | None:
-        """The chunks' vectors as rows in the order of `ids`, or None when the collection no longer holds them all."""
-        found: dict[str, Any] = {}
-        for got in _pages(self.collection, ["embeddings"]):
-            found.update(zip(got["ids"], got["embeddings"] if got["embeddings"] is not None else [], strict=True))
-        if any(cid not in found for cid in ids):
-            return None
-        if not ids:
-            return np.zeros((0, 0), dtype=np.float32)
-        return np.asarray([found[cid] for cid in ids], dtype=np.float32)
