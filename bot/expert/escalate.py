@@ -8,7 +8,7 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from bot.ask.answer import shown_path
+from bot.ask.answer import Source
 from bot.ask.store import QuestionLog
 from bot.core.model import Conversation, Inbound, InboundKind, Outbound, Text, User
 from bot.core.port import ChatPort, Permalinks
@@ -63,8 +63,8 @@ class Escalations:
         seen: dict[str, Closest] = {}
         for p in passages:
             if knowledge.retriever.collection_of(p.meta) == chosen.collection and p.doc not in seen:
-                title = p.meta.shown_title + (f" › {p.meta.section}" if p.meta.section else "")
-                seen[p.doc] = Closest(title, p.meta.url or shown_path(p.path))
+                source = Source(p.path, p.meta.shown_title, p.meta.section, p.score, p.meta.url)
+                seen[p.doc] = Closest(source.label, source.where)  # as the answer card cites it
         return chosen, list(seen.values())[:MAX_SOURCES]
 
     async def ask(self, turn: Turn) -> None:
