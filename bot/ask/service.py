@@ -184,11 +184,7 @@ class AskService:
             scored = self.units_scored(read_as, docs, want)
             f.update(abstain.features(read_as, scored, want, self.retriever.idf("\x00"), f))
             if abstain.declines(f):
-                # "This topic is covered, not that detail" only where a detail asked for is missing; declined
-                # on the topic signals alone (a recipe, the weather), the knowledge does not cover it at all.
-                if f["detail_miss"]:
-                    return self._abstain(question, lang, "no_detail", sources[:2]), f
-                return self._abstain(question, lang), f
+                return self._abstain(question, lang, "no_detail", sources[:2]), f
             text = compose(scored, want)
         return Answer(question, text, True, sources, lang), f
 
