@@ -96,7 +96,7 @@ class AskService:
     def features(self, question: str, passages: list[Passage]) -> dict[str, float]:
         """Signals for deciding whether the knowledge covers the question."""
         if not passages:
-            return {"dense": 0.0, "margin": 0.0, "coverage": 0.0, "xling": 0.0, "unknown": 0.0, "above_floor": 0.0}
+            return {"dense": 0.0, "margin": 0.0, "coverage": 0.0, "xling": 0.0}
         top = passages[0]
         dense = sorted((p.dense for p in passages), reverse=True)
         tail = dense[5:20] or dense[-1:]
@@ -106,25 +106,12 @@ class AskService:
         idf = self.retriever.idf
         total = sum(idf(t) for t in q) or 1.0
         coverage = sum(idf(t) for t in q if t in have) / total
-        xling = top.meta.lang != detect_lang(question)
         return {
             "dense": dense[0],
             "margin": dense[0] - sum(tail) / len(tail),
             "coverage": coverage,
-            "xling": float(xling),
-            "unknown": self.unknown(question),
-            "above_floor": dense[0] - (self.policy.min_dense_xling if xling else self.policy.min_dense),
+            "xling": float(top.meta.lang != detect_lang(question)),
         }
-
-    def unknown(self, question: str) -> float:
-        """The share of the question's words (idf-weighted) that the index has never seen, in any language
-        (`Retriever.unknown`): a question about sushi or risotto is made of words the knowledge never uses,
-        while its e5 similarity to some chunk can be as high as a cross-lingual question's."""
-        seen = self.retriever.unknown(question)
-        idf = self.retriever.idf
-        weight = {w: min((idf(t) for t in stems(w)), default=0.0) for w in seen}
-        total = sum(weight.values())
-        return sum(weight[w] for w, unseen in seen.items() if unseen) / total if total else 0.0
 
     def covered(self, f: dict[str, float]) -> bool:
         p = self.policy

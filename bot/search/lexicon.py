@@ -34,11 +34,6 @@ MAX_UNKNOWN = 5
 _SHAPE = re.compile(r"^[^\W\d_]{3,}(?:-[^\W\d_]+)*$")
 
 
-def content_words(text: str) -> list[str]:
-    """The words of `text` the bridge translates (no stop words, numbers or fragments), each once."""
-    return [w for w in dict.fromkeys(words(text)) if w not in STOP and _SHAPE.match(w)]
-
-
 def word_id(lang: str, word: str) -> str:
     return f"{lang}:{word}"
 
@@ -87,20 +82,6 @@ class Lexicon:
         """
         q = np.asarray(qvec, dtype=np.float32)
         return {lang: float(c @ q) for lang, c in self._centroids.items() if c.shape[0] == q.shape[0]}
-
-    def translatable(self, candidates: list[str], target: str, threshold: float = THRESHOLD) -> set[str]:
-        """Those of `candidates` (words of a question) that have a translation among the `target` language's
-        words, judged from the vectors already at hand (the index's words, and the question words `bridge` has
-        embedded): nothing is embedded here, so a word `bridge` left out counts as untranslated."""
-        if target not in self._vectors or not len(self._vectors[target]):
-            return set()
-        with self._lock:
-            have = {w: self._known[w] if w in self._known else self._asked[w] for w in candidates
-                    if w in self._known or w in self._asked}
-        if not have:
-            return set()
-        sims = np.stack(list(have.values())) @ self._vectors[target].T
-        return {w for w, best in zip(have, sims.max(axis=1), strict=True) if best >= threshold}
 
     def bridge(self, text: str, target: str, threshold: float = THRESHOLD) -> list[str]:
         """Words of the `target` language that translate the text's words (those target lacks)."""

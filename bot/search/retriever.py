@@ -24,9 +24,9 @@ from bot.embed.base import Embedder
 from bot.ingest.units import Unit
 from bot.search.chunks import ChunkMeta
 from bot.search.keyword import KeywordIndex
-from bot.search.lexicon import Lexicon, content_words
+from bot.search.lexicon import Lexicon
 from bot.search.store import KnowledgeStore
-from bot.text import detect_lang, stems
+from bot.text import detect_lang
 from bot.trust.collections import Collections
 
 VERSION_CHECK_SECONDS = 1.0
@@ -337,19 +337,6 @@ class Retriever:
     def bridge(self, question: str, lang: str) -> list[str]:
         """The question's words translated into `lang` (empty for the question's own language)."""
         return [] if lang == detect_lang(question) else self.lexicon.bridge(question, lang)
-
-    def unknown(self, question: str) -> dict[str, bool]:
-        """The question's content words, each with whether the index has never seen it: none of its stems is
-        in any document, and the bridge translates it into none of the index's other languages (read after
-        `search`, which embeds the question's unknown words for the bridge)."""
-        qlang = detect_lang(question)
-        never = self._keyword.idf("\x00")
-        out = {w: not any(self._keyword.idf(s) < never for s in stems(w)) for w in content_words(question)}
-        todo = [w for w, unseen in out.items() if unseen]
-        for lang in self.lexicon.languages() - {qlang}:
-            for w in self.lexicon.translatable(todo, lang):
-                out[w] = False
-        return out
 
     def _bridged(self, question: str, qlang: str) -> npt.NDArray[np.float32]:
         """Keyword scores of the question's translated words, in the chunks of the other languages."""
