@@ -127,16 +127,17 @@ def folds(data: list[Row], k: int, l2: float, prior: np.ndarray | None, dim: int
 
 
 def rates_cv(data: list[Row], per: np.ndarray, kind: str = "") -> dict[str, float]:
-    h3 = rr = 0.0
+    h1 = h3 = rr = 0.0
     n = 0
     for (_, k, x, y), w in zip(data, per, strict=True):
         if kind not in k:
             continue
         n += 1
         r = rates([("", k, x, y)], w)
+        h1 += r["hit1"]
         h3 += r["hit3"]
         rr += r["mrr"]
-    return {"n": n, "hit3": h3 / max(n, 1), "mrr": rr / max(n, 1)}
+    return {"n": n, "hit1": h1 / max(n, 1), "hit3": h3 / max(n, 1), "mrr": rr / max(n, 1)}
 
 
 def main() -> None:
@@ -178,7 +179,7 @@ def main() -> None:
     parts = []
     for kind, name in (("", "all"), ("paraphrase", "para"), ("/x", "xling")):
         r = rates_cv(data["train"], per, kind)
-        parts.append(f"{name}: hit3={r['hit3']:.3f} mrr={r['mrr']:.3f}")
+        parts.append(f"{name}: hit3={r['hit3']:.3f} mrr={r['mrr']:.3f}" + (f" h1={r['hit1']:.3f}" if not kind else ""))
     print(f"{f'{args.folds}-fold CV train':<28} " + "  ".join(parts))
     w_train = fit(data["train"], dim, args.l2, prior=prior)
     for name, d in data.items():
