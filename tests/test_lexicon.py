@@ -154,3 +154,10 @@ def test_question_words_are_never_written_to_disk(settings: Settings, tmp_path: 
     k.ask.answer("Does the zorblaxian quindle contract cover every member?")
     assert "zorblaxian" in k.retriever.lexicon._asked  # it was embedded, in memory
     assert cache.execute("SELECT count(*) FROM emb").fetchone()[0] == before
+
+
+def test_everyday_words_are_not_taken_for_words_off_the_knowledges_topic() -> None:
+    from bot.search.lexicon import everyday
+
+    assert everyday("fast") and everyday("tomorrow") and everyday("zwei")
+    assert not everyday("risotto") and not everyday("photosynthesis") and not everyday("urlaubsantrag")

@@ -125,3 +125,22 @@ def test_a_figure_the_playbook_only_names_is_declined_with_the_closest_source(sa
     # the figure it does give is answered
     answer = ask.answer("How quickly must a complaint be acknowledged?")
     assert answer.answered and "four business hours" in answer.text
+
+
+def test_the_combiner_declines_a_question_made_of_words_the_knowledge_never_uses() -> None:
+    off_topic = {"doc_cov": 0.0, "best_kw": 0.0, "detail_miss": 0.0, "above_floor": 0.01}
+    assert abstain.declines({**off_topic, "unknown": 0.9})
+    # words the index knows, well above the floor: answered
+    assert not abstain.declines({**off_topic, "unknown": 0.0, "above_floor": 0.06})
+
+
+def test_words_the_index_has_never_seen(sample_index: Settings) -> None:
+    ask = Knowledge(sample_index).ask
+    question = "How do I cook a creamy risotto?"
+    ask.answer(question)
+    assert ask.unknown(question) > 0.5
+    question = "What share of complaints is reopened within 30 days?"
+    ask.answer(question)
+    assert ask.unknown(question) < 0.2
+    answer = ask.answer("How do I cook a creamy risotto?")
+    assert not answer.answered and answer.reason == "no_answer" and not answer.sources

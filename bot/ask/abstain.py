@@ -3,7 +3,10 @@
 After the answer units are scored, a small logistic combiner reads question-level signals: whether any of
 the units it would quote gives the detail asked for (a count, a share, an amount, a date, a name; see
 `detail`), how much of the question's rare vocabulary the best document contains at all, how much of it
-the best units hold. Its weights are
+the best units hold; and two of retrieval's, for questions off the knowledge's topic altogether that e5 still
+rates close to some chunk (a recipe, the weather): how far the best passage is above the similarity floor, and
+how much of the question is made of words the index has never seen in any language (`AskService.unknown`).
+Its weights are
 fitted by `bench/fit_abstain.py` on the project's own labelled questions and committed in
 `abstain.json`; its threshold is set for precision (a wrong refusal costs more than a missed one).
 """
@@ -20,8 +23,11 @@ from bot.ask.chooser import Candidate, Scored
 from bot.ask.detail import asked, holds
 from bot.ask.extractive import following
 
-# Signals that mean the same whatever the size of the index (similarity levels and margins do not).
-FEATURES = ("detail_miss", "doc_cov", "best_kw")
+# Signals that mean the same whatever the size of the index (similarity levels and margins do not; how far the
+# best passage is above retrieval's own floor is measured against the floor, which is set per embedder).
+FEATURES = ("detail_miss", "doc_cov", "best_kw", "above_floor", "unknown")
+# Of them, those retrieval computed before the answer stage (`AskService.features`), read as they are.
+RETRIEVAL = ("dense", "margin", "xling", "above_floor", "unknown")
 # The units read for the detail: those an answer would quote first.
 QUOTED = 3
 
@@ -56,7 +62,7 @@ def features(
     """Question-level signals, from the scored units of the cited documents and retrieval's own."""
     ranked = scored.ranked
     if not ranked:
-        return {**{f: 0.0 for f in FEATURES}, **{k: base.get(k, 0.0) for k in ("dense", "margin", "xling")}}
+        return {**{f: 0.0 for f in FEATURES}, **{k: base.get(k, 0.0) for k in RETRIEVAL}}
     top = ranked[:3]
     typed = want.kind in (NUMBER, PERSON, NAME)
     total = sum(scored.qweights.values()) or 1.0
@@ -72,9 +78,7 @@ def features(
         "detail_miss": detail_miss(question, scored),
         "doc_cov": sum(w for t, w in scored.qweights.items() if t in have) / total,
         "missing": max(missing, default=0.0) / max(idf_unknown, 1e-6),
-        "dense": base.get("dense", 0.0),
-        "margin": base.get("margin", 0.0),
-        "xling": base.get("xling", 0.0),
+        **{k: base.get(k, 0.0) for k in RETRIEVAL},
     }
 
 

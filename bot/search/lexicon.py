@@ -34,6 +34,23 @@ MAX_UNKNOWN = 5
 _SHAPE = re.compile(r"^[^\W\d_]{3,}(?:-[^\W\d_]+)*$")
 
 
+def content_words(text: str) -> list[str]:
+    """The words of `text` the bridge translates (no stop words, numbers or fragments), each once."""
+    return [w for w in dict.fromkeys(words(text)) if w not in STOP and _SHAPE.match(w)]
+
+
+# A word at least this frequent in everyday English or German (wordfreq's Zipf scale: 5 is once in 100,000 words;
+# "fast", "tomorrow", "zwei", "Stunden") is one any index may lack without the question being off its topic.
+EVERYDAY_ZIPF = 5.0
+
+
+def everyday(word: str) -> bool:
+    """Is `word` common in everyday English or German (`EVERYDAY_ZIPF`)?"""
+    from wordfreq import zipf_frequency
+
+    return max(zipf_frequency(word, "en"), zipf_frequency(word, "de")) >= EVERYDAY_ZIPF
+
+
 def word_id(lang: str, word: str) -> str:
     return f"{lang}:{word}"
 
@@ -82,6 +99,20 @@ class Lexicon:
         """
         q = np.asarray(qvec, dtype=np.float32)
         return {lang: float(c @ q) for lang, c in self._centroids.items() if c.shape[0] == q.shape[0]}
+
+    def translatable(self, candidates: list[str], target: str, threshold: float = THRESHOLD) -> set[str]:
+        """Those of `candidates` (words of a question) that have a translation among the `target` language's
+        words, judged from the vectors already at hand (the index's words, and the question words `bridge` has
+        embedded): nothing is embedded here, so a word `bridge` left out counts as untranslated."""
+        if target not in self._vectors or not len(self._vectors[target]):
+            return set()
+        with self._lock:
+            have = {w: self._known[w] if w in self._known else self._asked[w] for w in candidates
+                    if w in self._known or w in self._asked}
+        if not have:
+            return set()
+        sims = np.stack(list(have.values())) @ self._vectors[target].T
+        return {w for w, best in zip(have, sims.max(axis=1), strict=True) if best >= threshold}
 
     def bridge(self, text: str, target: str, threshold: float = THRESHOLD) -> list[str]:
         """Words of the `target` language that translate the text's words (those target lacks)."""
