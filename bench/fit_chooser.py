@@ -136,6 +136,7 @@ def main() -> None:
     ap.add_argument("--cached", action="store_true", help="reuse the features of the last run (same index, same code)")
     ap.add_argument("--cache", type=Path, default=CACHE, help=f"the features file (default {CACHE})")
     ap.add_argument("--folds", type=int, default=0, help="also cross-validate by question over train + dev (k folds)")
+    ap.add_argument("--drop", default="", help="features to leave out (comma-separated)")
     args = ap.parse_args()
     cache: Path = args.cache
     if args.cached and cache.exists():
@@ -144,6 +145,8 @@ def main() -> None:
     else:
         data = {name: collect(path) for name, path in SETS.items()}
         np.savez(cache, data=np.array(data, dtype=object))
+    keep = np.array([f not in args.drop.split(",") for f in FEATURES], dtype=float)
+    data = {name: [(i, x * keep, y) for i, x, y in rows] for name, rows in data.items()}
     w0, b0 = weights()
     for name, d in data.items():
         print(f"committed weights  {name:<6} n={len(d)} top1={first_rate(d, w0, b0)[0]:.3f} top3={first_rate(d, w0, b0)[1]:.3f}")

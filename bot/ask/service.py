@@ -9,7 +9,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from bot.ask import abstain
+from bot.ask import abstain, docrank
 from bot.ask.answer import Answer, NoAnswer, Source, abstention
 from bot.ask.answertype import Wants, wants
 from bot.ask.chooser import DocInput, Scored, from_chunks, score
@@ -45,13 +45,8 @@ class Policy:
     # are about something the knowledge does not cover, unless the passage is a very close match.
     min_coverage: float = 0.06
     coverage_trusted_above: float = 0.87
-    # Documents are ordered by their best chunk plus this weight times how close their best answer
-    # unit comes to the question (relative to the best unit anywhere): a paraphrase often matches one
-    # sentence well while no chunk as a whole stands out.
-    unit_weight: float = 0.3
-    rerank_docs: int = 10
-    # Weight of the last sentence's best unit in each document, for questions of several sentences.
-    ask_weight: float = 0.3
+    # The first this many retrieved documents are re-ordered by the document ranker (`bot.ask.docrank`).
+    rerank_docs: int = 25
     # e5 rates a question closer to everything written in its own language, by more for some questions than
     # others. Retrieval gives each chunk in another language a fixed `Tuning.cross_lang_bonus` (0.03); a
     # re-ranked document in another language gets instead this weight times the question's language gap (its
@@ -194,35 +189,36 @@ class AskService:
         return Answer(question, text, True, sources, lang), f
 
     def rank(self, question: str, groups: list[list[Passage]]) -> list[list[Passage]]:
-        """Documents re-ordered by their best chunk and their best answer unit together.
-
-        A question of several sentences ("I'm going on holiday soon. What do I need to sort out?") is also
-        compared by its last sentence alone, where the ask usually is: the sentences before it set the scene
-        and pull the whole question's vector towards documents about the scene.
-
-        A document in another language gets more than retrieval's fixed bonus where the question's language
-        gap is larger (`Policy.gap_weight`).
-        """
-        p = self.policy
-        w, n = p.unit_weight, p.rerank_docs
-        if not w or len(groups) < 2:
+        """The first `Policy.rerank_docs` documents re-ordered by the document ranker (`bot.ask.docrank`):
+        their best chunk, best answer units (also for the last sentence of a question of several, where the
+        ask usually is), keyword evidence and the question's language gap, weighted together."""
+        n = self.policy.rerank_docs
+        if len(groups) < 2 or not n:
             return groups
-        embed = self.retriever.embedder.query
+        head = groups[:n]
+        signals = self.signals(question, head)
+        x = docrank.features(head, signals)
+        return docrank.order(head, docrank.scores(x, signals.multi, docrank.weights())) + groups[n:]
+
+    def signals(self, question: str, groups: list[list[Passage]]) -> docrank.Signals:
+        """What the document ranker reads besides the passages (`docrank.Signals`)."""
+        r = self.retriever
+        embed = r.embedder.query
         qvec = np.asarray(embed(question), dtype=np.float32)
-        unit = self._relative(self.retriever.best_units(qvec), groups[:n])
-        if not unit:
-            return groups
-        ask = last_sentence(question) if p.ask_weight else None
-        asked = self._relative(self.retriever.best_units(np.asarray(embed(ask), dtype=np.float32)), groups[:n]) if (
-            ask) else {}
+        ask = last_sentence(question)
+        askvec = np.asarray(embed(ask), dtype=np.float32) if ask else None
 
-        extra = self._gap_bonus(question, qvec, groups[:n])
+        def units(doc: str) -> tuple[npt.NDArray[np.float32], str] | None:
+            got = r.doc_units(doc)
+            if got is None or got.vectors.shape[1] != qvec.shape[0] or not len(got.vectors):
+                return None
+            return got.vectors, got.lang
 
-        def score(g: list[Passage]) -> float:
-            doc = g[0].doc
-            return g[0].score + extra.get(doc, 0.0) + w * unit.get(doc, -0.05) + (p.ask_weight * asked.get(doc, -0.05) if asked else 0.0)
-
-        return sorted(groups[:n], key=lambda g: -score(g)) + groups[n:]
+        qlang = detect_lang(question)
+        return docrank.Signals(
+            qlang, qvec, askvec, units, r.chunk_sims, r.unit_means(),
+            self._gap_bonus(question, qvec, groups), r.tuning.keyword_floor,
+        )
 
     def _gap_bonus(self, question: str, qvec: npt.NDArray[np.float32], groups: list[list[Passage]]) -> dict[str, float]:
         """Per document in another language, what `Policy.gap_weight` times the question's language gap adds
@@ -235,13 +231,6 @@ class AskService:
         bonus = self.retriever.tuning.cross_lang_bonus
         return {g[0].doc: max(0.0, gw * (levels[qlang] - levels[g[0].meta.lang]) - bonus)
                 for g in groups if g[0].meta.lang != qlang and g[0].meta.lang in levels}
-
-    @staticmethod
-    def _relative(best: dict[str, float], groups: list[list[Passage]]) -> dict[str, float]:
-        """The groups' documents' best unit similarities less the best of them."""
-        seen = {g[0].doc: best[g[0].doc] for g in groups if g[0].doc in best}
-        top = max(seen.values(), default=0.0)
-        return {doc: s - top for doc, s in seen.items()}
 
     def units_scored(self, question: str, docs: list[list[Passage]], want: Wants) -> Scored:
         """The answer units of the cited documents that retrieval located, scored (best first).

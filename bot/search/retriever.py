@@ -113,6 +113,7 @@ class Retriever:
         self._ids: list[str] = []
         self._index: dict[str, int] = {}
         self._at: dict[tuple[str, int], int] = {}
+        self._rows_of: dict[str, list[int]] = {}
         self._checked = 0.0
         self._bumps = 0
         self._texts: list[str] = []
@@ -124,6 +125,7 @@ class Retriever:
         self._unit_docs: list[str] = []
         self._unit_of: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
         self._unit_matrix: npt.NDArray[np.float32] = np.zeros((0, 0), dtype=np.float32)
+        self._unit_means: dict[str, npt.NDArray[np.float32]] = {}
 
     def refresh(self, force: bool = False) -> None:
         """Reload the keyword index when an ingest changed the collection (looked up at most once a second,
@@ -157,10 +159,15 @@ class Retriever:
             self._vectors = vectors
             self._index = {cid: i for i, cid in enumerate(ids)}
             self._at = {(m.doc, m.chunk): i for i, m in enumerate(metas)}
+            rows_of: dict[str, list[int]] = {}
+            for i, m in enumerate(metas):
+                rows_of.setdefault(m.doc, []).append(i)
+            self._rows_of = rows_of
             self._chunk_coll = chunk_coll
             self._in_lang = {lang: langs == lang for lang in set(langs.tolist())}
             self.lexicon = lexicon
             self._units, self._unit_docs, self._unit_of, self._unit_matrix = units, unit_docs, unit_of, unit_matrix
+            self._unit_means = self._means(units, unit_docs)
             self._masks = {}
             self._version = version
 
@@ -192,6 +199,18 @@ class Retriever:
             np.zeros((0, 0), dtype=np.float32))
         return out, with_vectors, unit_of, matrix
 
+    @staticmethod
+    def _means(units: dict[str, DocUnits], with_vectors: list[str]) -> dict[str, npt.NDArray[np.float32]]:
+        """Per language, the mean vector of its documents' answer units."""
+        by: dict[str, list[npt.NDArray[np.float32]]] = {}
+        for doc in with_vectors:
+            by.setdefault(units[doc].lang, []).append(units[doc].vectors)
+        return {lang: np.concatenate(vs).mean(axis=0).astype(np.float32) for lang, vs in by.items()}
+
+    def unit_means(self) -> dict[str, npt.NDArray[np.float32]]:
+        """Per language, the mean of its answer units' vectors (what every unit of the language shares)."""
+        return self._unit_means
+
     def best_units(self, qvec: npt.NDArray[np.float32]) -> dict[str, float]:
         """Each document's best unit similarity to the question (one product over every unit)."""
         if not self._unit_matrix.size or self._unit_matrix.shape[1] != qvec.shape[0]:
@@ -204,6 +223,13 @@ class Retriever:
     def language_levels(self, qvec: npt.NDArray[np.float32]) -> dict[str, float]:
         """The question's mean similarity to the index's words of each language (`Lexicon.levels`)."""
         return self.lexicon.levels(qvec)
+
+    def chunk_sims(self, doc: str, qvec: npt.NDArray[np.float32]) -> npt.NDArray[np.float32] | None:
+        """Every chunk of a document's similarity to a query vector (None without chunk vectors in memory)."""
+        vectors, rows = self._vectors, self._rows_of.get(doc)
+        if vectors is None or not rows or len(vectors) != len(self._ids) or vectors.shape[1] != qvec.shape[0]:
+            return None
+        return np.asarray(vectors[rows] @ qvec, dtype=np.float32)
 
     def doc_units(self, doc: str) -> DocUnits | None:
         """A document's answer units as indexed, or None for an index from before units were cut."""
