@@ -54,7 +54,7 @@ def main() -> None:
         ids = [f"c{j}" for j in range(i, i + n)]
         metas = [ChunkMeta(f"/k/d{j // 10}.md", collection="secret" if rng.random() < args.restricted else "default")
                  for j in range(i, i + n)]
-        store.replace_doc("x", "h", ids, ["t"] * n, metas, vecs[i : i + n])
+        store.replace_doc("x", ids, ["t"] * n, metas, vecs[i : i + n])
         collection_of.update((cid, m.collection) for cid, m in zip(ids, metas, strict=True))
     print(f"indexed {args.chunks} chunks in {time.perf_counter() - t0:.0f}s, {args.restricted:.0%} restricted")
     queries = rng.normal(size=(args.queries, 384)).astype(np.float32)

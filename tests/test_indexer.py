@@ -140,3 +140,24 @@ def test_a_killed_ingest_is_completed_by_the_next_run_without_duplicates(tmp_pat
     per_doc = Counter(str(m.doc) for m in metas)
     assert all(per_doc[str(m.doc)] == m.doc_chunks for m in metas)
     assert rerun.added + rerun.updated + rerun.unchanged == 12
+
+
+def test_a_document_cut_again_into_fewer_units_keeps_none_of_the_old_ones(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An unchanged file cut again (a new unit version or loader) into fewer pieces: the old pieces past the new
+    end are deleted too, not left behind to be read as the end of the document."""
+    from bot.ingest import units as answer_units
+
+    docs = tmp_path / "kb"
+    write_docs(docs, 1)
+    Knowledge(settings).indexer().run([docs])
+    before, _, _ = Knowledge(settings).store.all_units()
+    assert len(before) == 2
+    real = answer_units.units
+    monkeypatch.setattr(answer_units, "units", lambda sections: real(sections)[:1])
+    monkeypatch.setattr(answer_units, "VERSION", answer_units.VERSION + 1)
+    again = Knowledge(settings).indexer().run([docs])
+    assert again.updated == 1
+    after, metas, _ = Knowledge(settings).store.all_units()
+    assert after == before[:1] and [m["n"] for m in metas] == [0]

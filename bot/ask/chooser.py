@@ -187,7 +187,7 @@ def score(
                 continue
             ut = d.terms[u.n]
             ctx = d.context_terms[u.n]
-            head = u.text[:40]
+            head = _locator(u)
             inside = [s for text, s in located if head in text]
             if not inside and d.passages:
                 continue  # not where retrieval located the answer
@@ -223,6 +223,15 @@ def score(
             seen.add(c.unit.text)
             ranked.append(c)
     return Scored(ranked, {d.cite: d for d in docs}, qweights)
+
+
+def _locator(u: Unit) -> str:
+    """What a unit's text starts with in its chunk: a table row is written "Header: cell · Header: cell" as
+    a unit, but stands in the chunk as "| cell | cell |", so its first cell finds it there."""
+    if u.kind != ROW:
+        return u.text[:40]
+    first = u.text.split(" · ", 1)[0]
+    return first.split(": ", 1)[-1][:40]
 
 
 def _type_ok(want: Wants, u: Unit, all_units: list[Unit]) -> float:

@@ -241,7 +241,7 @@ class Indexer:
         prefix = hashlib.sha1(key.encode()).hexdigest()[:16]
         ids = [f"{prefix}:{digest[:16]}:u{u.n}" for u in cut]
         metas: list[dict[str, Any]] = [{**u.as_meta(), "doc": key, "doc_hash": digest, "lang": lang} for u in cut]
-        self.store.put_units(key, digest, ids, [u.text for u in cut], metas, matrix)
+        self.store.put_units(key, ids, [u.text for u in cut], metas, matrix)
 
     def write(
         self, key: str, shown: str, digest: str, chunks: list[Chunk], url: str, *, version: str = "",
@@ -273,4 +273,4 @@ class Indexer:
                       label=readable if readable != c.title else "", titles=doc_titles.VERSION if doc is not None else 0)
             for c in chunks
         ]
-        self.store.replace_doc(key, digest, ids, [c.text for c in chunks], metas, matrix)
+        self.store.replace_doc(key, ids, [c.text for c in chunks], metas, matrix)

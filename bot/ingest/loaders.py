@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.ingest.tables import pipe_rows, tables_to_pipes
+
 MAX_UNZIPPED_BYTES = 200_000_000  # a DOCX is a zip: refuse archives that unpack beyond this
 MAX_UNZIP_RATIO = 200  # real documents compress ~3-20x; bombs 1000x and more
 SUPPORTED = {".md", ".markdown", ".txt", ".text", ".pdf", ".docx", ".html", ".htm"}
@@ -107,6 +109,7 @@ def load_markdown(path: Path, raw: bytes) -> Document:
         m = re.search(r"^(?:url|source):\s*(\S+)", fm.group(1), re.M)
         url = m.group(1) if m else None
         text = text[fm.end() :]
+    text = tables_to_pipes(text)
     splitter = MarkdownHeaderTextSplitter(
         [("#", "h1"), ("##", "h2"), ("###", "h3"), ("####", "h4")], strip_headers=True
     )
@@ -217,6 +220,7 @@ def load_docx(path: Path, raw: bytes) -> Document:
 
 
 MAX_HTML_DEPTH = 256
+ROWS_TAG = "cxbot-rows"  # stands in for a data table: its text is the table's pipe rows, one per line
 
 
 def _depth(root: Any) -> int:
@@ -239,14 +243,23 @@ def load_html(path: Path, raw: bytes) -> Document:
         raise LoadError(f"HTML nested deeper than {MAX_HTML_DEPTH} elements; refused")
     for tag in soup(["script", "style", "nav", "footer", "noscript"]):
         tag.decompose()
+    for table in soup.find_all("table"):  # a data table becomes its pipe rows (a layout table, holding others, stays)
+        lines = pipe_rows(table)
+        if lines is not None:
+            rows = soup.new_tag(ROWS_TAG)
+            rows.string = "\n".join(lines)
+            table.replace_with(rows)
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
     canonical = soup.find("link", rel="canonical")
     url = str(canonical.get("href")) if canonical is not None and canonical.get("href") else None
     sections: list[Section] = []
     heading, buf = "", list[str]()
     body = soup.body or soup
-    for el in body.find_all(["h1", "h2", "h3", "h4", "p", "li", "pre", "td"]):
-        text = el.get_text(" ", strip=True)
+    blocks = ["h1", "h2", "h3", "h4", "p", "li", "pre", ROWS_TAG]
+    for el in body.find_all([*blocks, "td"]):
+        if el.name == "td" and el.find([*blocks, "table"]) is not None:
+            continue  # a layout cell: the blocks inside it are read on their own
+        text = el.get_text(" ", strip=True) if el.name != ROWS_TAG else el.get_text()
         if not text:
             continue
         if el.name in ("h1", "h2", "h3", "h4"):

@@ -19,6 +19,9 @@ _ITEM = re.compile(r"^(?P<indent>\s*)(?:[-*+•]|\d{1,3}[.)])\s+(?P<body>\S.*)$"
 _ROW = re.compile(r"^\s*\|.*\|\s*$")
 _RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _MD_MARK = re.compile(r"(\*\*|__|`)")
+# Inline HTML formatting in Markdown sources ("<strong>Overview</strong>", "<br>"): dropped like Markdown's own
+# marks. Only these tags: angle brackets are also placeholders in playbooks ("<ce-owner>"), which stay.
+_HTML_INLINE = re.compile(r"</?(?:strong|b|em|i|u|s|code|span|sup|sub|mark|small|a|br)\b[^<>]{0,200}?/?>", re.I)
 _LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
 # Openers that point back at the sentence before (demonstratives and pronouns, both languages).
 _ANAPHOR = re.compile(
@@ -28,7 +31,7 @@ _ANAPHOR = re.compile(
 )
 MAX_UNIT_CHARS = 600
 # Bumped when the way units are cut changes: documents indexed with another version are re-cut.
-VERSION = 1
+VERSION = 2  # 2: inline HTML formatting dropped from unit text
 
 
 @dataclass(frozen=True)
@@ -64,8 +67,10 @@ class Unit:
 
 
 def clean(text: str) -> str:
-    """Markdown emphasis and link targets dropped, whitespace collapsed: the text as a reader sees it."""
+    """Markdown emphasis, inline HTML formatting and link targets dropped, whitespace collapsed: the text as a
+    reader sees it."""
     text = _LINK.sub(r"\1", text)
+    text = _HTML_INLINE.sub(" ", text)
     text = _MD_MARK.sub("", text)
     return " ".join(text.split())
 

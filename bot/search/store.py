@@ -23,6 +23,16 @@ from bot.search.chunks import ChunkMeta
 from bot.settings import Settings
 
 
+def _keep_only(collection: Any, key: str, ids: list[str]) -> None:
+    """Delete a document's entries other than `ids` (just written): those of its older versions, and, where
+    the same version was cut again into fewer pieces (a new loader or unit version), the ones past its end,
+    which a delete by version alone left behind to be read as part of the document."""
+    keep = set(ids)
+    stale = [i for i in collection.get(where={"doc": key}, include=[])["ids"] if i not in keep]
+    for n in range(0, len(stale), 500):
+        collection.delete(ids=stale[n : n + 500])
+
+
 def _pages(collection: Any, include: list[str], page: int = 5000) -> Iterator[Any]:
     """A collection's records a page at a time, each page one `get` result."""
     offset = 0
@@ -110,14 +120,14 @@ class KnowledgeStore:
         return self._units
 
     def put_units(
-        self, key: str, doc_hash: str, ids: list[str], texts: list[str], metas: list[dict[str, Any]],
+        self, key: str, ids: list[str], texts: list[str], metas: list[dict[str, Any]],
         vectors: Vectors,
     ) -> None:
-        """Write a document's units (idempotent ids), then drop the units of its older versions."""
+        """Write a document's units (idempotent ids), then drop every other unit of it (see `_keep_only`)."""
         for i in range(0, len(ids), 500):
             self.units.upsert(ids=ids[i : i + 500], documents=texts[i : i + 500],
                               metadatas=metas[i : i + 500], embeddings=vectors[i : i + 500].tolist())
-        self.units.delete(where={"$and": [{"doc": key}, {"doc_hash": {"$ne": doc_hash}}]})
+        _keep_only(self.units, key, ids)
 
     def all_units(self) -> tuple[list[str], list[dict[str, Any]], Vectors]:
         texts: list[str] = []
@@ -208,10 +218,10 @@ class KnowledgeStore:
             self.collection.update(ids=got["ids"], metadatas=metas)
 
     def replace_doc(
-        self, key: str, doc_hash: str, ids: list[str], texts: list[str], metas: list[ChunkMeta],
+        self, key: str, ids: list[str], texts: list[str], metas: list[ChunkMeta],
         vectors: Vectors,
     ) -> None:
-        """Write a document's chunks (idempotent ids), then drop chunks of its older versions."""
+        """Write a document's chunks (idempotent ids), then drop every other chunk of it (see `_keep_only`)."""
         for i in range(0, len(ids), 500):
             self.collection.upsert(
                 ids=ids[i : i + 500],
@@ -219,7 +229,7 @@ class KnowledgeStore:
                 metadatas=[m.to_chroma() for m in metas[i : i + 500]],
                 embeddings=vectors[i : i + 500].tolist(),
             )
-        self.collection.delete(where={"$and": [{"doc": key}, {"doc_hash": {"$ne": doc_hash}}]})
+        _keep_only(self.collection, key, ids)
 
     def delete_doc(self, key: str) -> None:
         self.collection.delete(where={"doc": key})
