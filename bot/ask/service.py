@@ -217,15 +217,14 @@ class AskService:
         qlang = detect_lang(question)
         return docrank.Signals(
             qlang, qvec, askvec, units, r.chunk_sims, r.unit_means(),
-            self._gap_bonus(question, qvec, groups), r.tuning.keyword_floor,
+            self._gap_bonus(qlang, qvec, groups), r.tuning.keyword_floor,
         )
 
-    def _gap_bonus(self, question: str, qvec: npt.NDArray[np.float32], groups: list[list[Passage]]) -> dict[str, float]:
+    def _gap_bonus(self, qlang: str, qvec: npt.NDArray[np.float32], groups: list[list[Passage]]) -> dict[str, float]:
         """Per document in another language, what `Policy.gap_weight` times the question's language gap adds
         to retrieval's fixed bonus (none where the gap is smaller, or a language has no indexed words)."""
         gw = self.policy.gap_weight
         levels = self.retriever.language_levels(qvec) if gw else {}
-        qlang = detect_lang(question)
         if qlang not in levels:
             return {}
         bonus = self.retriever.tuning.cross_lang_bonus

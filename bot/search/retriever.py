@@ -122,9 +122,6 @@ class Retriever:
         self._in_lang: dict[str, Any] = {}
         self.lexicon = Lexicon([], np.zeros((0, 0), dtype=np.float32), embedder.words)
         self._units: dict[str, DocUnits] = {}
-        self._unit_docs: list[str] = []
-        self._unit_of: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
-        self._unit_matrix: npt.NDArray[np.float32] = np.zeros((0, 0), dtype=np.float32)
         self._unit_means: dict[str, npt.NDArray[np.float32]] = {}
 
     def refresh(self, force: bool = False) -> None:
@@ -153,7 +150,7 @@ class Retriever:
             langs = np.array([m.lang for m in metas], dtype=object)
             word_ids, word_vectors = self.store.all_words()
             lexicon = Lexicon(word_ids, word_vectors, self.embedder.words)
-            units, unit_docs, unit_of, unit_matrix = self._load_units()
+            units = self._load_units()
             chunk_coll = [self.collection_of(m) for m in metas]
             self._keyword, self._ids, self._texts, self._metas = keyword, ids, texts, metas
             self._vectors = vectors
@@ -166,8 +163,8 @@ class Retriever:
             self._chunk_coll = chunk_coll
             self._in_lang = {lang: langs == lang for lang in set(langs.tolist())}
             self.lexicon = lexicon
-            self._units, self._unit_docs, self._unit_of, self._unit_matrix = units, unit_docs, unit_of, unit_matrix
-            self._unit_means = self._means(units, unit_docs)
+            self._units = units
+            self._unit_means = self._means(units)
             self._masks = {}
             self._version = version
 
@@ -177,8 +174,8 @@ class Retriever:
         self.refresh()
         return self._version
 
-    def _load_units(self) -> tuple[dict[str, DocUnits], list[str], npt.NDArray[np.int64], npt.NDArray[np.float32]]:
-        """Every document's units, and the documents with vectors, each unit's document and one matrix of them."""
+    def _load_units(self) -> dict[str, DocUnits]:
+        """Every document's units, with their vectors where the index has them."""
         texts, metas, vectors = self.store.all_units()
         rows: dict[str, list[int]] = {}
         for i, m in enumerate(metas):
@@ -191,34 +188,20 @@ class Retriever:
                 continue  # a document half-written by an interrupted ingest: its chunks answer instead
             vecs = vectors[idx] if vectors.size else np.zeros((len(idx), 0), dtype=np.float32)
             out[doc] = DocUnits(units, vecs, str(metas[idx[0]].get("lang", "en")))
-        with_vectors = [d for d, u in out.items() if u.vectors.shape[1]]
-        unit_of = np.concatenate(
-            [np.full(len(out[d].units), i, dtype=np.int64) for i, d in enumerate(with_vectors)]
-        ) if with_vectors else np.zeros(0, dtype=np.int64)
-        matrix = np.concatenate([out[d].vectors for d in with_vectors]) if with_vectors else (
-            np.zeros((0, 0), dtype=np.float32))
-        return out, with_vectors, unit_of, matrix
+        return out
 
     @staticmethod
-    def _means(units: dict[str, DocUnits], with_vectors: list[str]) -> dict[str, npt.NDArray[np.float32]]:
-        """Per language, the mean vector of its documents' answer units."""
+    def _means(units: dict[str, DocUnits]) -> dict[str, npt.NDArray[np.float32]]:
+        """Per language, the mean vector of its documents' answer units (those the index has vectors for)."""
         by: dict[str, list[npt.NDArray[np.float32]]] = {}
-        for doc in with_vectors:
-            by.setdefault(units[doc].lang, []).append(units[doc].vectors)
+        for got in units.values():
+            if got.vectors.shape[1]:
+                by.setdefault(got.lang, []).append(got.vectors)
         return {lang: np.concatenate(vs).mean(axis=0).astype(np.float32) for lang, vs in by.items()}
 
     def unit_means(self) -> dict[str, npt.NDArray[np.float32]]:
         """Per language, the mean of its answer units' vectors (what every unit of the language shares)."""
         return self._unit_means
-
-    def best_units(self, qvec: npt.NDArray[np.float32]) -> dict[str, float]:
-        """Each document's best unit similarity to the question (one product over every unit)."""
-        if not self._unit_matrix.size or self._unit_matrix.shape[1] != qvec.shape[0]:
-            return {}
-        sims = self._unit_matrix @ qvec
-        best = np.full(len(self._unit_docs), -1.0, dtype=np.float32)
-        np.maximum.at(best, self._unit_of, sims)
-        return dict(zip(self._unit_docs, best.tolist(), strict=True))
 
     def language_levels(self, qvec: npt.NDArray[np.float32]) -> dict[str, float]:
         """The question's mean similarity to the index's words of each language (`Lexicon.levels`)."""
@@ -237,11 +220,8 @@ class Retriever:
 
     def document_chunks(self, doc: str) -> list[tuple[str, str]]:
         """A document's chunks in order, as (section, text), from the in-memory copy of the index."""
-        out: list[tuple[int, str, str]] = []
-        for (d, n), i in self._at.items():
-            if d == doc:
-                out.append((n, self._metas[i].section, self._texts[i]))
-        return [(sec, text) for _, sec, text in sorted(out)]
+        at = {self._metas[i].chunk: i for i in self._rows_of.get(doc, [])}  # one row per chunk number, as in `_at`
+        return [(self._metas[i].section, self._texts[i]) for _, i in sorted(at.items())]
 
     def idf(self, stem: str) -> float:
         """How rare a stem is in the index (unknown stems count as rare)."""
