@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from listwise import fit_listwise
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -84,29 +85,8 @@ def fit(
     start: np.ndarray | None = None, verbose: bool = True,
 ) -> np.ndarray:
     """Maximise each question's log-probability that its first unit is one holding a fact (softmax over
-    its units), by gradient ascent with momentum on standardised features."""
-    usable = [(x, y) for _, x, y in data if y.any()]
-    allx = np.concatenate([x for x, _ in usable])
-    mu, sd = allx.mean(0), allx.std(0) + 1e-6
-    zs = [((x - mu) / sd, y) for x, y in usable]
-    w = np.zeros(dim) if start is None else start * sd
-    v = np.zeros(dim)
-    for step in range(steps):
-        grad = l2 * w
-        loss = 0.5 * l2 * float(w @ w)
-        for z, y in zs:
-            s = z @ w
-            p = np.exp(s - s.max())
-            p /= p.sum()
-            q = p * y
-            loss -= float(np.log(q.sum() + 1e-12)) / len(zs)
-            q /= q.sum()
-            grad -= (q - p) @ z / len(zs)
-        v = 0.9 * v - 0.2 * grad
-        w += v
-        if verbose and step % 100 == 0:
-            print(f"  step {step}: loss {loss:.4f}", file=sys.stderr)
-    return w / sd  # back to raw feature units (the bias cancels in a softmax)
+    its units, `listwise.fit_listwise`)."""
+    return fit_listwise([(x, y) for _, x, y in data], dim, l2, steps, rate=0.2, start=start, verbose=verbose)
 
 
 def crossval(

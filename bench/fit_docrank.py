@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from listwise import fit_listwise
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -90,26 +91,8 @@ def show(label: str, data: list[Row], w: np.ndarray) -> None:
 
 def fit(data: list[Row], dim: int, l2: float, steps: int = 300, prior: np.ndarray | None = None) -> np.ndarray:
     """Maximise each question's log-probability that its first document is a positive (softmax over its
-    candidates), by gradient ascent with momentum on standardised features, L2 towards `prior` (or 0)."""
-    usable = [(x, y) for _, _, x, y in data if y.any()]
-    allx = np.concatenate([x for x, _ in usable])
-    mu, sd = allx.mean(0), allx.std(0) + 1e-6
-    zs = [((x - mu) / sd, y) for x, y in usable]
-    w0 = np.zeros(dim) if prior is None else prior * sd
-    w = w0.copy()
-    v = np.zeros(dim)
-    for _ in range(steps):
-        grad = l2 * (w - w0)
-        for z, y in zs:
-            s = z @ w
-            p = np.exp(s - s.max())
-            p /= p.sum()
-            q = p * y
-            q /= q.sum()
-            grad -= (q - p) @ z / len(zs)
-        v = 0.9 * v - 0.3 * grad
-        w += v
-    return np.asarray(w / sd)  # raw feature units (a shift cancels in a softmax)
+    candidates, `listwise.fit_listwise`), L2 towards `prior` (or 0), starting from it."""
+    return fit_listwise([(x, y) for _, _, x, y in data], dim, l2, steps, rate=0.3, start=prior, anchor=prior)
 
 
 def folds(data: list[Row], k: int, l2: float, prior: np.ndarray | None, dim: int) -> np.ndarray:
