@@ -113,6 +113,7 @@ class Scored:
     ranked: list[Candidate]
     docs: dict[int, DocInput]
     qweights: dict[str, float]
+    asks: list[Scored] = field(default_factory=list)  # for a question of several asks, each scored on its own
 
     def units_of(self, c: Candidate) -> list[Unit]:
         return self.docs[c.cite].units

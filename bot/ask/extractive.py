@@ -13,7 +13,10 @@ introduces follows complete, a nested item comes with its parent, a table row wi
 question's words is not the first line: the sentence it continues is). For a list question whose best
 unit is a nested item (a detail of one entry), the list it is in is the answer. Further units follow while the answer stays short,
 preferring those that cover parts of the question the first one leaves open; a question in the text (a
-rhetorical "How does your company handle this?") is never one of them.
+rhetorical "How does your company handle this?") is never one of them. A question that asks two things
+("How long does a rotation last, and who picks the calls engineers should attend?") has each later ask scored
+on its own (`bot.ask.asks`): the unit that answers it is quoted too, in place of the last further units if
+the answer would be too long without them.
 """
 
 from __future__ import annotations
@@ -32,6 +35,11 @@ MAX_WORDS = 68
 MAX_LIST_ITEMS = 10
 POOL = 15  # further units come from this many of the best candidates
 MARGIN = 4.0  # ... scoring within this much (the chooser's units) of the first: no filler far below it
+# A later ask's unit: of the question's best candidates (`POOL`), the one that matches the ask most beyond
+# what it matches the whole question (ask score - ASK_CONTRAST x question score: what sets the ask apart
+# from the question's first ask). It may take the answer this many words past MAX_WORDS.
+ASK_CONTRAST = 0.5
+ASK_SLACK = 10
 FAKE_CITATION = re.compile(r"\s*\[\d{1,4}\]")
 
 
@@ -134,6 +142,14 @@ def following(best: Candidate, units: Sequence[Unit]) -> Unit | None:
     return v if v.kind == SENTENCE and v.block == u.block and not v.text.rstrip().endswith("?") else None
 
 
+def for_ask(ask: Scored, ranked: Sequence[Candidate]) -> Candidate | None:
+    """The unit for a later ask of the question: of the question's `POOL` best candidates (`ranked`), the one
+    the ask (scored on its own) rates highest beyond the question's own score (`ASK_CONTRAST`)."""
+    of_ask = {(c.cite, c.unit.n): c.score for c in ask.ranked}
+    pool = [c for c in ranked[:POOL] if (c.cite, c.unit.n) in of_ask]
+    return max(pool, key=lambda c: of_ask[(c.cite, c.unit.n)] - ASK_CONTRAST * c.score, default=None)
+
+
 def compose(scored: Scored, want: Wants) -> str:
     """The answer text: the best unit first (with its list), then units for what it leaves open."""
     if not scored.ranked:
@@ -165,6 +181,7 @@ def compose(scored: Scored, want: Wants) -> str:
     words = sum(_words(p.text) for p in pieces)
     texts = {p.text for p in pieces}
     pool = [c for c in ranked[:POOL] if (c.cite, c.unit.n) not in used]
+    fillers: list[tuple[Piece, set[tuple[int, int]]]] = []  # further pieces, with the units each quotes
     while True:
         fits: list[tuple[Candidate, str]] = []
         for c in pool:
@@ -179,10 +196,35 @@ def compose(scored: Scored, want: Wants) -> str:
         pieces.append(Piece(c.cite, text))
         texts |= {text, c.unit.text}
         pool.remove(c)
-        used |= {(c.cite, c.unit.n), *context(c, scored.units_of(c))}
+        quoted = {(c.cite, c.unit.n), *context(c, scored.units_of(c))} - used
+        fillers.append((pieces[-1], quoted))
+        used |= quoted
         covered |= c.terms
         words += _words(text)
+    _answer_asks(scored, ranked, pieces, fillers, used)
     return render(pieces)
+
+
+def _answer_asks(
+    scored: Scored, ranked: Sequence[Candidate], pieces: list[Piece],
+    fillers: list[tuple[Piece, set[tuple[int, int]]]], used: set[tuple[int, int]],
+) -> None:
+    """Each later ask of the question gets its unit (`for_ask`) unless the answer quotes it already; the last
+    further pieces make room for it (up to `ASK_SLACK` words past `MAX_WORDS`)."""
+    for ask in scored.asks:
+        c = for_ask(ask, ranked)
+        if c is None or (c.cite, c.unit.n) in used:
+            continue
+        text = quote(c, scored.units_of(c), frozenset(n for ci, n in used if ci == c.cite))
+        if any(text == p.text or c.unit.text in p.text for p in pieces):
+            continue
+        while fillers and sum(_words(p.text) for p in pieces) + _words(text) > MAX_WORDS + ASK_SLACK:
+            piece, quoted = fillers.pop()
+            pieces.remove(piece)
+            used -= quoted
+        if sum(_words(p.text) for p in pieces) + _words(text) <= MAX_WORDS + ASK_SLACK:
+            pieces.append(Piece(c.cite, text))
+            used |= {(c.cite, c.unit.n), *context(c, scored.units_of(c))}
 
 
 def render(pieces: list[Piece]) -> str:

@@ -9,7 +9,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from bot.ask import abstain, docrank
+from bot.ask import abstain, asks, docrank
 from bot.ask.answer import Answer, NoAnswer, Source, abstention
 from bot.ask.answertype import Wants, wants
 from bot.ask.chooser import DocInput, Scored, from_chunks, score
@@ -263,6 +263,15 @@ class AskService:
                                    located[top_doc], rank, indexed.terms, indexed.context_terms,
                                    group[0].meta.title))
         embedder = self.retriever.embedder
-        qvec = np.asarray(embedder.query(question), dtype=np.float32)
-        return score(question, qvec, inputs, bridged, self.retriever.idf, want,
-                     lambda text: np.asarray(embedder.query(text), dtype=np.float32))
+
+        def embed(text: str) -> npt.NDArray[np.float32]:
+            return np.asarray(embedder.query(text), dtype=np.float32)
+
+        scored = score(question, embed(question), inputs, bridged, self.retriever.idf, want, embed)
+        qlang = detect_lang(question)
+        for ask in asks.split(question)[1:]:  # a question of several asks: each later one scored on its own too
+            if not asks.specific(ask):
+                continue
+            ask_bridged = {lang: [] if lang == qlang else self.retriever.lexicon.bridge(ask, lang) for lang in bridged}
+            scored.asks.append(score(ask, embed(ask), inputs, ask_bridged, self.retriever.idf, wants(ask), embed))
+        return scored
