@@ -173,3 +173,33 @@ def test_the_first_line_brings_the_sentence_after_the_best_match(tmp_path: Path,
     # the near-miss check reads the first line as it is quoted: the figure is there
     assert "95%" in abstain._with_parent(scored, best, first=True)
     assert "95%" not in abstain._with_parent(scored, best)
+
+
+OWNERS = """# Support feedback
+## Who owns it
+- Owner: CS team owns support tickets in Zendesk. If product team members want more insight into the support
+  feedback, they can review the support dashboard or scan the customer issues repo, and cross-reference both with
+  searches in support channels. Additionally, at the end of every quarter, the Head of Customer Support provides the
+  product team with a qualitative summary of the major support trends from the prior three months.
+- Cadence: weekly triage.
+"""
+
+
+def test_a_long_item_of_several_sentences_is_cut_to_its_label_and_the_sentence_that_answers(
+    tmp_path: Path, embedder: CachedEmbedder
+) -> None:
+    from bot.ask.answertype import Wants
+    from bot.ask.extractive import LONG_UNIT, trim
+
+    question = "What does the Head of Customer Support give the product team at the end of every quarter?"
+    first = answer(question, doc_input(tmp_path, embedder, OWNERS, "owners.md"), embedder).splitlines()[0]
+    assert first.startswith("Owner: … Additionally, at the end of every quarter, the Head of Customer Support")
+    assert "qualitative summary" in " ".join(first.split()[:30]) and "dashboard" not in first
+    weights = {"quarter": 1.0, "head": 1.0}
+    short = "Owner: CS team owns the tickets. The head reviews them every quarter."
+    assert trim(short, weights, Wants("other")) == short  # short units stay whole
+    long = "Owner: " + "We review tickets in a weekly meeting with the whole team. " * 4 + "The head reports every quarter."
+    assert len(long.split()) > LONG_UNIT
+    assert trim(long, weights, Wants("other")) == "Owner: … The head reports every quarter."
+    # no sentence has more of the question's words: the first one, and no "…"
+    assert trim(long, {"meeting": 1.0}, Wants("other")).startswith("Owner: We review tickets in a weekly meeting")

@@ -10,7 +10,9 @@ list), whether retrieval found it, and where it sits. The best unit is the first
 after it in its paragraph (the best match often restates the question and the next sentence answers it); a list it
 introduces follows complete, a nested item comes with its parent, a table row with its header, a
 "This …" sentence with the sentence it continues (and a "This …" sentence that adds none of the
-question's words is not the first line: the sentence it continues is). For a list question whose best
+question's words is not the first line: the sentence it continues is). A long list item of several sentences
+as the first line is cut to its label and the sentence that answers, so its fact is not pushed past the
+first thirty words. For a list question whose best
 unit is a nested item (a detail of one entry), the list it is in is the answer. Further units follow while the answer stays short,
 preferring those that cover parts of the question the first one leaves open; a question in the text (a
 rhetorical "How does your company handle this?") is never one of them. A question that asks two things
@@ -25,9 +27,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.ask.answertype import LIST, Wants
-from bot.ask.chooser import COVER, Candidate, Scored
+from bot.ask.answertype import LIST, NAME, NUMBER, PERSON, Wants, satisfies
+from bot.ask.chooser import COVER, FEATURES, Candidate, Scored, terms
+from bot.ask.chooser import weights as chooser_weights
 from bot.ingest.units import ITEM, ROW, SENTENCE, Unit
+from bot.text import sentences
 
 # The answer's length: the best unit (and the list it introduces) always; further units, best first
 # (by score plus COVER times the share of the question's words they newly cover), while they fit.
@@ -41,6 +45,12 @@ MARGIN = 4.0  # ... scoring within this much (the chooser's units) of the first:
 ASK_CONTRAST = 0.5
 ASK_SLACK = 10
 FAKE_CITATION = re.compile(r"\s*\[\d{1,4}\]")
+# A first line's list item or row of more than this many words that holds several sentences ("Owner: CS team
+# owns support tickets in Zendesk. If product team members want … Additionally, at the end of every quarter
+# …", 75 words) is quoted by its label and the one sentence that answers: its fact would come after word 30.
+LONG_UNIT = 40
+_LABEL = re.compile(r"^([^:.!?]{1,60}):\s+(?=\S)")
+LABEL_WORDS = 6
 
 
 @dataclass
@@ -54,9 +64,39 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
-def quote(c: Candidate, units: Sequence[Unit], quoted: frozenset[int] = frozenset()) -> str:
+def trim(text: str, qweights: dict[str, float], want: Wants) -> str:
+    """A long unit of several sentences cut to its label ("Owner:") and its sentence that the chooser's
+    word and answer-kind signals favour (the question's words it holds, by weight; whether it has the kind
+    of detail asked for), marked "…" where sentences before it are left out. Short units stay whole."""
+    if _words(text) <= LONG_UNIT:
+        return text
+    label, body = "", text
+    m = _LABEL.match(text)
+    if m and _words(m.group(1)) <= LABEL_WORDS:
+        label, body = text[: m.end(1) + 1], text[m.end() :]
+    parts = sentences(body)
+    if len(parts) < 2:
+        return text
+    w, _ = chooser_weights()
+    kw, type_ok = float(w[FEATURES.index("kw")]), float(w[FEATURES.index("type_ok")])
+    total = sum(qweights.values()) or 1.0
+    typed = want.kind in (NUMBER, PERSON, NAME)
+
+    def signal(sentence: str) -> float:
+        found = terms(sentence)
+        share = sum(v for t, v in qweights.items() if t in found) / total
+        return kw * share + (type_ok * (1.0 if satisfies(want, sentence) else -1.0) if typed else 0.0)
+
+    k = max(range(len(parts)), key=lambda i: (signal(parts[i]), -i))
+    return " ".join(x for x in (label, "…" if k > 0 else "", parts[k]) if x)
+
+
+def quote(c: Candidate, units: Sequence[Unit], quoted: frozenset[int] = frozenset(),
+          cut: tuple[dict[str, float], Wants] | None = None) -> str:
     """A unit with what it leans on: its parent item(s), its header, or the sentence it continues
-    (unless the answer quotes that already: `quoted` are unit numbers of the same document)."""
+    (unless the answer quotes that already: `quoted` are unit numbers of the same document). With `cut`
+    (the question's word weights and the answer kind), a long list item is cut to the sentence that
+    answers (`trim`)."""
     u = c.unit
     ctx: list[str] = []
     p, depth = (-1 if u.kind == ROW else u.parent), 0  # a row names its header's columns already
@@ -68,8 +108,9 @@ def quote(c: Candidate, units: Sequence[Unit], quoted: frozenset[int] = frozense
         ctx.append(units[u.lead].text)
     if u.kind == ITEM and not ctx and 0 <= u.intro < len(units) and u.intro not in quoted and _words(u.text) < 12:
         ctx.append(units[u.intro].text)
+    own = trim(u.text, *cut) if cut is not None and u.kind == ITEM else u.text
     out = ""
-    for text in [*ctx, u.text]:
+    for text in [*ctx, own]:
         if out:
             out += (" " if out.rstrip().endswith((":", ".", "!", "?", "…")) else ": ") + text
         else:
@@ -162,7 +203,7 @@ def compose(scored: Scored, want: Wants) -> str:
         if best.unit.kind == ITEM and best.unit.depth > 0:  # a detail of one entry: the list it is in
             best = next((lst for c in ranked[:5] if (lst := _list_of(c, ranked, scored)) is not None), best)
     units = scored.units_of(best)
-    pieces = [Piece(best.cite, quote(best, units))]
+    pieces = [Piece(best.cite, quote(best, units, cut=(scored.qweights, want)))]
     nxt = following(best, units)
     if nxt is not None:
         pieces[0] = Piece(best.cite, pieces[0].text + " " + nxt.text)
