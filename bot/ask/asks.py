@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from bot.search.lexicon import content_words
 from bot.text import sentences
 
 _WH = (
@@ -27,7 +28,7 @@ _WH = (
 _HEDGE = r"(?:roughly|approximately|about|around|ungefähr|etwa|circa|ca\.)"
 _PREP = (
     r"(?:in|at|on|from|by|for|with|within|after|before|to|of|into|under|over|via|through|"
-    r"in|an|auf|aus|bei|bis|für|mit|nach|seit|von|vor|zu|über|unter|ab|innerhalb|durch)"
+    r"an|auf|aus|bei|bis|für|mit|nach|seit|von|vor|zu|über|unter|ab|innerhalb|durch)"
 )
 _YESNO = (
     r"do|does|did|is|are|was|were|can|could|must|should|will|would|has|have|may|"
@@ -79,6 +80,4 @@ def specific(ask: str) -> bool:
     """Does the ask name what it asks about (2 content words besides its question word: "who picks the calls
     engineers should attend?"), rather than lean on the ask before it ("in what share of them?", "ab welchem
     Zeitpunkt?"), whose units it would find no better than the whole question does?"""
-    from bot.search.lexicon import content_words
-
     return sum(1 for w in content_words(ask) if not re.fullmatch(_WH, w, re.I)) >= SPECIFIC_WORDS
