@@ -13,6 +13,7 @@ $(BIN)/cxbot: pyproject.toml
 	touch $(BIN)/cxbot
 
 install: $(BIN)/cxbot
+	@./deploy/get-dictionary
 
 demo: install
 	$(BIN)/cxbot ingest

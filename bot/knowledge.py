@@ -67,7 +67,10 @@ class Knowledge:
     def retriever(self) -> Retriever:
         from bot.search.retriever import Retriever
 
-        return Retriever(self.store, self.embedder, collections=self.collections, searched=self.searched)
+        return Retriever(
+            self.store, self.embedder, collections=self.collections, searched=self.searched,
+            dictionary_dir=self.settings.dictionary_dir, cache_dir=self.settings.data_dir,
+        )
 
     @cached_property
     def writer(self) -> Writer | None:

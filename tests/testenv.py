@@ -17,6 +17,9 @@ SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 FIXTURES = SHARED / "fixtures"
 EMBED_CACHE = ROOT / ".cxbot" / "test-embeddings.sqlite"
+# Tests bridge languages by embeddings alone, as they were written for, and no test process (nor a server a test
+# starts) parses the system's dictionary; tests/test_glossary.py passes one explicitly.
+os.environ.setdefault("CXBOT_DICTIONARY_DIR", "")
 PG_URL = os.environ.get("CXBOT_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
@@ -26,6 +29,7 @@ def make_settings(data_dir: Path, **values: Any) -> Settings:
         "CXBOT_DATA_DIR": data_dir,
         "CXBOT_KNOWLEDGE_DIR": ROOT / "knowledge",
         "CXBOT_EMBED_CACHE": EMBED_CACHE,
+        "CXBOT_DICTIONARY_DIR": None,
     }
     base.update(values)
     return Settings(_env_file=None, **base)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 
 from bot.embed.base import Vectors
+from bot.search.glossary import Glossary
 from bot.text import STOP, words
 
 # Cosine (e5-small, both words embedded as queries) at which two words of different languages are taken as a
@@ -84,10 +85,16 @@ class Lexicon:
         self._asked: dict[str, Vectors] = {}
         self._lock = threading.Lock()
         self._members = {lang: set(ws) for lang, ws in self._words.items()}
+        # per target language, a dictionary's translations into its words (`bot.search.glossary`), where installed
+        self.glossaries: dict[str, Glossary] = {}
         self._centroids = {lang: m.mean(axis=0).astype(np.float32) for lang, m in self._vectors.items() if len(m)}
 
     def languages(self) -> set[str]:
         return set(self._words)
+
+    def members(self, lang: str) -> set[str]:
+        """The index's words of `lang`."""
+        return self._members.get(lang, set())
 
     def levels(self, qvec: Vectors) -> dict[str, float]:
         """A question's mean similarity to the index's words of each language (one product per language).
@@ -115,9 +122,20 @@ class Lexicon:
         return {w for w, best in zip(have, sims.max(axis=1), strict=True) if best >= threshold}
 
     def bridge(self, text: str, target: str, threshold: float = THRESHOLD) -> list[str]:
-        """Words of the `target` language that translate the text's words (those target lacks)."""
+        """Words of the `target` language that translate the text's words (those target lacks): their
+        neighbours in the embedding space, then what the target's glossary (`bot.search.glossary`) gives."""
         if target not in self._vectors or not len(self._vectors[target]):
             return []
+        out = self._neighbours(text, target, threshold)
+        glossary = self.glossaries.get(target)
+        if glossary:
+            members = self._members[target]
+            for w in content_words(text):
+                if w not in members:
+                    out.extend(glossary.lookup(w))
+        return list(dict.fromkeys(out))
+
+    def _neighbours(self, text: str, target: str, threshold: float) -> list[str]:
         todo = [
             w for w in dict.fromkeys(words(text))
             if w not in STOP and _SHAPE.match(w) and w not in self._members[target]
@@ -145,4 +163,4 @@ class Lexicon:
         for row, col in enumerate(best):
             if sims[row, col] >= threshold:
                 out.append(self._words[target][int(col)])
-        return list(dict.fromkeys(out))
+        return out

@@ -22,6 +22,7 @@ from threadpoolctl import threadpool_limits
 from bot.core.observe import Observers
 from bot.embed.base import Embedder
 from bot.ingest.units import Unit
+from bot.search import glossary
 from bot.search.chunks import ChunkMeta
 from bot.search.keyword import KeywordIndex
 from bot.search.lexicon import Lexicon, content_words, everyday
@@ -94,6 +95,7 @@ class Retriever:
     def __init__(
         self, store: KnowledgeStore, embedder: Embedder, tuning: Tuning | None = None,
         collections: Collections | None = None, searched: Observers[Searched] | None = None,
+        dictionary_dir: Path | None = None, cache_dir: Path | None = None,
     ) -> None:
         # The products computed per question are small, and idle BLAS threads spin on the cores the
         # embedding model needs next (measured: a query embedding took 140 ms instead of 25 after one
@@ -104,6 +106,9 @@ class Retriever:
         self.tuning = tuning or Tuning()
         self.collections = collections or Collections(Path("/"))
         self.searched: Observers[Searched] = searched or Observers()
+        # an installed bilingual dictionary for the word bridge (`bot.search.glossary`), its table cached in cache_dir
+        self.dictionary_dir = dictionary_dir
+        self.cache_dir = cache_dir
         self._of_doc: dict[str, str] = {}
         self._chunk_coll: list[str] = []
         self._masks: dict[frozenset[str], Any] = {}
@@ -150,6 +155,10 @@ class Retriever:
             langs = np.array([m.lang for m in metas], dtype=object)
             word_ids, word_vectors = self.store.all_words()
             lexicon = Lexicon(word_ids, word_vectors, self.embedder.words)
+            for source, target in glossary.DICTIONARIES:
+                if target in lexicon.languages():
+                    lexicon.glossaries[target] = glossary.load(
+                        self.dictionary_dir, self.cache_dir, source, target, lexicon.members(target))
             units = self._load_units()
             chunk_coll = [self.collection_of(m) for m in metas]
             self._keyword, self._ids, self._texts, self._metas = keyword, ids, texts, metas

@@ -1,0 +1,140 @@
+"""A German→English word list from an installed FreeDict dictionary, for the word bridge.
+
+The embedding bridge (`bot.search.lexicon`) pairs words whose vectors are close, which works for "Mitglied" →
+"member" but not for the words German questions about English pages hinge on: "Urlaub" sits as close to "url"
+as to "vacation", and "Warteschlange" or "Urlaubsantrag" have no close English neighbour at all. A bilingual
+dictionary knows them. FreeDict's German–English dictionary (Debian package `dict-freedict-deu-eng`, GPL,
+installed beside cxbot, never shipped with it) is read in the dictd format it comes in: a tab-separated
+index of headwords with base64 offsets into a (dict)zipped text of entries.
+
+Only what a question could use is kept: headwords whose translations name words the index holds, mapped to
+those words. The table is built once per dictionary and vocabulary and cached as JSON under the data dir;
+without the dictionary the bridge works as before.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+import re
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from bot.text import STOP
+
+log = logging.getLogger(__name__)
+
+# dictd file stem per (question language, index language)
+DICTIONARIES = {("de", "en"): "freedict-deu-eng"}
+_B64 = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
+# grammar tags, usage labels and notes inside a translation line: "<n>", "[Br.]", "(coll.)"
+_MARKUP = re.compile(r"<[^>]*>|\[[^\]]*\]|\([^)]*\)|\{[^}]*\}")
+_WORD = re.compile(r"[^\W\d_]{3,}")
+# A translation of more words is a paraphrase ("person who …"), not a word to search for.
+MAX_PHRASE = 3
+# A compound's head ("Kundenproblem" → "problem") is looked up when the word itself is missing.
+MIN_HEAD = 4
+
+
+def _number(code: str) -> int:
+    n = 0
+    for ch in code:
+        n = n * 64 + _B64[ch]
+    return n
+
+
+def entries(index: Path, data: Path) -> Iterator[tuple[str, set[str]]]:
+    """(headword, the words of its first translation line) for each one-word headword of a dictd dictionary."""
+    text = gzip.decompress(data.read_bytes()) if data.suffix == ".dz" else data.read_bytes()
+    for line in index.read_text(encoding="utf-8", errors="replace").splitlines():
+        parts = line.split("\t")
+        if len(parts) < 3 or parts[0].startswith("00") or " " in parts[0].strip():
+            continue
+        try:
+            start, size = _number(parts[1]), _number(parts[2])
+        except KeyError:
+            continue
+        body = text[start : start + size].decode("utf-8", errors="replace").split("\n")
+        if len(body) < 2 or not body[1] or body[1][0].isspace():
+            continue
+        found: set[str] = set()
+        for phrase in _MARKUP.sub(" ", body[1]).split(","):
+            ws = _WORD.findall(phrase.lower())
+            if 0 < len(ws) <= MAX_PHRASE:
+                found.update(w for w in ws if w not in STOP)
+        if found:
+            yield parts[0].strip().lower(), found
+
+
+class Glossary:
+    """Words of one language → the index's words of another that translate them."""
+
+    def __init__(self, table: dict[str, list[str]] | None = None) -> None:
+        self.table = table or {}
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+    def lookup(self, word: str) -> list[str]:
+        """The translations of `word` (lower case); for a compound the dictionary lacks, those of its last
+        hyphenated part or of its longest known head ("Kundenproblem" → "problem")."""
+        if word in self.table:
+            return self.table[word]
+        parts = word.split("-")
+        if len(parts) > 1 and parts[-1] in self.table:
+            return self.table[parts[-1]]
+        for i in range(3, len(word) - MIN_HEAD + 1):
+            if word[i:] in self.table:
+                return self.table[word[i:]]
+        return []
+
+    @classmethod
+    def build(cls, index: Path, data: Path, vocabulary: set[str]) -> Glossary:
+        table: dict[str, list[str]] = {}
+        for head, found in entries(index, data):
+            known = sorted(found & vocabulary)
+            if known:
+                table[head] = sorted(set(table.get(head, [])) | set(known))
+        return cls(table)
+
+
+def load(dictionary_dir: Path | None, cache_dir: Path | None, source: str, target: str, vocabulary: set[str]) -> Glossary:
+    """The glossary from `source` words into `target` index words, cached per dictionary and vocabulary.
+
+    Empty when no dictionary for the pair is installed in `dictionary_dir`, or it cannot be read."""
+    stem = DICTIONARIES.get((source, target))
+    if dictionary_dir is None or stem is None or not vocabulary:
+        return Glossary()
+    index = dictionary_dir / f"{stem}.index"
+    data = next((p for p in (dictionary_dir / f"{stem}.dict.dz", dictionary_dir / f"{stem}.dict") if p.exists()), None)
+    if not index.exists() or data is None:
+        return Glossary()
+    stat = index.stat(), data.stat()
+    key = hashlib.sha1(
+        json.dumps([stem, [s.st_size for s in stat], [s.st_mtime_ns for s in stat], sorted(vocabulary)]).encode()
+    ).hexdigest()[:16]
+    cached = cache_dir / f"glossary-{source}-{target}-{key}.json" if cache_dir is not None else None
+    if cached is not None and cached.exists():
+        try:
+            return Glossary(json.loads(cached.read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            log.warning("glossary cache unreadable, rebuilding", extra={"path": str(cached)})
+    try:
+        glossary = Glossary.build(index, data, vocabulary)
+    except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
+        log.warning("dictionary not readable, bridging without it", extra={"path": str(index), "error": str(exc)})
+        return Glossary()
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            for old in cached.parent.glob(f"glossary-{source}-{target}-*.json"):
+                old.unlink(missing_ok=True)
+            tmp = cached.with_suffix(".tmp")
+            tmp.write_text(json.dumps(glossary.table, ensure_ascii=False), encoding="utf-8")
+            tmp.replace(cached)
+        except OSError as exc:
+            log.warning("glossary cache not written", extra={"path": str(cached), "error": str(exc)})
+    return glossary
