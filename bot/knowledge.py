@@ -112,6 +112,18 @@ class Knowledge:
             base=self.settings.knowledge_dir,
         )
 
+    def warm_glossaries(self) -> None:
+        """Build the word bridge's dictionary tables for the index's vocabulary now (`bot.search.glossary`,
+        seconds of parsing once per vocabulary), so that the first question after an ingest does not wait."""
+        from bot.search import glossary
+
+        if self.settings.dictionary_dir is None:
+            return
+        ids = self.store.word_ids()
+        for source, target in glossary.DICTIONARIES:
+            words = {w.partition(":")[2] for w in ids if w.startswith(f"{target}:")}
+            glossary.load(self.settings.dictionary_dir, self.settings.data_dir, source, target, words)
+
     def ingest(self, roots: list[Path], on_planned: Callable[[int], None] | None = None,
                on_progress: Progress | None = None) -> Summary:
         """`cxbot ingest`: the indexer's run, unless the manifest shows that nothing changed (then Chroma
@@ -125,5 +137,6 @@ class Knowledge:
             return quick
         manifest.forget()
         summary = self.indexer().run(roots, on_planned=on_planned, on_progress=on_progress)
+        self.warm_glossaries()
         manifest.record(roots, self.store.doc_states(), self.collections.of_path, units.VERSION, titles.VERSION)
         return summary

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import gzip
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
+from bot.knowledge import Knowledge
 from bot.search import glossary
 from bot.search.glossary import Glossary
 from bot.search.lexicon import Lexicon
@@ -118,3 +120,20 @@ def test_freedicts_german_english_dictionary_translates_what_the_embeddings_miss
     assert "leave" in g.lookup("urlaubsantrag")
     assert "queue" in g.lookup("warteschlange")
     assert "customer" in g.lookup("kunde") and "exceptions" in g.lookup("ausnahmen")
+
+
+def test_ingest_builds_the_table_that_answering_then_reads(settings_factory: Any, tmp_path: Path) -> None:
+    dictd, docs = tmp_path / "dictd", tmp_path / "kb"
+    write_dictd(dictd, "freedict-deu-eng", ENTRIES)
+    docs.mkdir()
+    (docs / "leave.md").write_text("# Time off\n\nBook your leave in the HR portal two weeks ahead.\n")
+    (docs / "queue.md").write_text("# Busy days\n\nWhen the queue grows, tell the support lead in the team channel.\n")
+    settings = settings_factory(CXBOT_DICTIONARY_DIR=dictd)
+    Knowledge(settings).ingest([docs])
+    [table] = settings.data_dir.glob("glossary-de-en-*.json")
+    built = table.stat().st_mtime_ns
+    asking = Knowledge(settings).retriever
+    asking.refresh(force=True)
+    assert asking.bridge("Wo stelle ich den Urlaubsantrag?", "en") == ["leave"]
+    assert "queue" in asking.bridge("Die Warteschlange wächst", "en")
+    assert list(settings.data_dir.glob("glossary-de-en-*.json")) == [table] and table.stat().st_mtime_ns == built
