@@ -111,6 +111,8 @@ def test_the_bridge_adds_the_glossary_translations_of_words_the_target_lacks(tmp
     lexicon.glossaries["en"] = glossary.load(tmp_path, None, "de", "en", lexicon.members("en"))
     assert lexicon.bridge("Wo trage ich den Urlaubsantrag ein?", "en") == ["leave"]
     assert lexicon.bridge("Warteschlange, Kunde und queue", "en") == ["queue", "customer"]  # "queue" it has itself
+    # and a word the dictionary translates is no unknown word to the abstention signals
+    assert lexicon.translatable(["urlaubsantrag", "beirat"], "en") == {"urlaubsantrag"}
 
 
 @pytest.mark.skipif(not (SYSTEM / "freedict-deu-eng.index").exists(), reason="dict-freedict-deu-eng not installed")

@@ -113,13 +113,15 @@ class Lexicon:
         embedded): nothing is embedded here, so a word `bridge` left out counts as untranslated."""
         if target not in self._vectors or not len(self._vectors[target]):
             return set()
+        glossary = self.glossaries.get(target)
+        listed = {w for w in candidates if glossary and glossary.lookup(w)}  # a dictionary's translations count too
         with self._lock:
             have = {w: self._known[w] if w in self._known else self._asked[w] for w in candidates
                     if w in self._known or w in self._asked}
         if not have:
-            return set()
+            return listed
         sims = np.stack(list(have.values())) @ self._vectors[target].T
-        return {w for w, best in zip(have, sims.max(axis=1), strict=True) if best >= threshold}
+        return listed | {w for w, best in zip(have, sims.max(axis=1), strict=True) if best >= threshold}
 
     def bridge(self, text: str, target: str, threshold: float = THRESHOLD) -> list[str]:
         """Words of the `target` language that translate the text's words (those target lacks): their
