@@ -85,6 +85,8 @@ def test_the_table_is_cached_per_dictionary_and_vocabulary(tmp_path: Path) -> No
     [cached] = cache.glob("glossary-de-en-*.json")
     cached.write_text("{not json", encoding="utf-8")
     assert glossary.load(source, cache, "de", "en", VOCAB - {"customer"}).table == second.table
+    cached.write_text('["a list, not a table"]', encoding="utf-8")
+    assert glossary.load(source, cache, "de", "en", VOCAB - {"customer"}).table == second.table
 
 
 def test_without_a_readable_dictionary_the_glossary_is_empty(tmp_path: Path) -> None:

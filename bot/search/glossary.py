@@ -18,6 +18,7 @@ import gzip
 import hashlib
 import json
 import logging
+import os
 import re
 import zlib
 from collections.abc import Iterator
@@ -119,9 +120,12 @@ def load(dictionary_dir: Path | None, cache_dir: Path | None, source: str, targe
     cached = cache_dir / f"glossary-{source}-{target}-{key}.json" if cache_dir is not None else None
     if cached is not None and cached.exists():
         try:
-            return Glossary(json.loads(cached.read_text(encoding="utf-8")))
+            table = json.loads(cached.read_text(encoding="utf-8"))
+            if isinstance(table, dict) and all(isinstance(v, list) for v in table.values()):
+                return Glossary(table)
         except (OSError, ValueError):
-            log.warning("glossary cache unreadable, rebuilding", extra={"path": str(cached)})
+            pass
+        log.warning("glossary cache unreadable, rebuilding", extra={"path": str(cached)})
     try:
         glossary = Glossary.build(index, data, vocabulary)
     except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
@@ -132,7 +136,7 @@ def load(dictionary_dir: Path | None, cache_dir: Path | None, source: str, targe
             cached.parent.mkdir(parents=True, exist_ok=True)
             for old in cached.parent.glob(f"glossary-{source}-{target}-*.json"):
                 old.unlink(missing_ok=True)
-            tmp = cached.with_suffix(".tmp")
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")  # replicas sharing the data dir write their own
             tmp.write_text(json.dumps(glossary.table, ensure_ascii=False), encoding="utf-8")
             tmp.replace(cached)
         except OSError as exc:
