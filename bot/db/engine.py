@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -14,6 +17,25 @@ from bot.settings import Settings
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+# Switching a database to WAL needs it to itself for a moment, and SQLite answers "database is locked" at once,
+# without waiting out the busy timeout, when another connection (a second replica starting) holds it then.
+WAL_TRIES = 50
+WAL_PAUSE = 0.1  # seconds
+
+
+def _wal(cur: Any) -> None:
+    """Put the database in WAL mode (once: a database in WAL stays so), retrying while another connection holds it."""
+    for attempt in range(WAL_TRIES):
+        try:
+            if str(cur.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt + 1 == WAL_TRIES:
+                raise
+            time.sleep(WAL_PAUSE)
+
+
 def make_engine(url: str) -> Engine:
     """An engine tuned for our two databases: SQLite (WAL, busy timeout) and PostgreSQL (a pool)."""
     if url.startswith("sqlite"):
@@ -22,7 +44,7 @@ def make_engine(url: str) -> Engine:
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
+            _wal(cur)
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
