@@ -117,12 +117,8 @@ class Knowledge:
         seconds of parsing once per vocabulary), so that the first question after an ingest does not wait."""
         from bot.search import glossary
 
-        if self.settings.dictionary_dir is None:
-            return
-        ids = self.store.word_ids()
-        for source, target in glossary.DICTIONARIES:
-            words = {w.partition(":")[2] for w in ids if w.startswith(f"{target}:")}
-            glossary.load(self.settings.dictionary_dir, self.settings.data_dir, source, target, words)
+        if self.settings.dictionary_dir is not None:
+            glossary.for_index(self.settings.dictionary_dir, self.settings.data_dir, self.store.word_ids())
 
     def ingest(self, roots: list[Path], on_planned: Callable[[int], None] | None = None,
                on_progress: Progress | None = None) -> Summary:

@@ -110,7 +110,7 @@ def test_the_bridge_adds_the_glossary_translations_of_words_the_target_lacks(tmp
     lexicon = Lexicon([f"en:{w}" for w in words], vectors, far)
     assert lexicon.bridge("Wo trage ich den Urlaubsantrag ein?", "en") == []
     write_dictd(tmp_path, "freedict-deu-eng", ENTRIES)
-    lexicon.glossaries["en"] = glossary.load(tmp_path, None, "de", "en", lexicon.members("en"))
+    lexicon.glossaries["en"] = glossary.load(tmp_path, None, "de", "en", set(words))
     assert lexicon.bridge("Wo trage ich den Urlaubsantrag ein?", "en") == ["leave"]
     assert lexicon.bridge("Warteschlange, Kunde und queue", "en") == ["queue", "customer"]  # "queue" it has itself
     # and a word the dictionary translates is no unknown word to the abstention signals

@@ -21,7 +21,7 @@ import logging
 import os
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from bot.text import STOP
@@ -94,12 +94,22 @@ class Glossary:
 
     @classmethod
     def build(cls, index: Path, data: Path, vocabulary: set[str]) -> Glossary:
-        table: dict[str, list[str]] = {}
+        table: dict[str, set[str]] = {}
         for head, found in entries(index, data):
-            known = sorted(found & vocabulary)
-            if known:
-                table[head] = sorted(set(table.get(head, [])) | set(known))
-        return cls(table)
+            if known := found & vocabulary:
+                table.setdefault(head, set()).update(known)
+        return cls({head: sorted(ws) for head, ws in table.items()})
+
+
+def for_index(dictionary_dir: Path | None, cache_dir: Path | None, word_ids: Iterable[str]) -> dict[str, Glossary]:
+    """Per index language with words, the glossary into it from each language a dictionary translates from
+    (`word_ids` as the index stores them: "en:queue")."""
+    by_lang: dict[str, set[str]] = {}
+    for wid in word_ids:
+        lang, _, word = wid.partition(":")
+        by_lang.setdefault(lang, set()).add(word)
+    return {target: load(dictionary_dir, cache_dir, source, target, by_lang[target])
+            for source, target in DICTIONARIES if target in by_lang}
 
 
 def load(dictionary_dir: Path | None, cache_dir: Path | None, source: str, target: str, vocabulary: set[str]) -> Glossary:

@@ -92,10 +92,6 @@ class Lexicon:
     def languages(self) -> set[str]:
         return set(self._words)
 
-    def members(self, lang: str) -> set[str]:
-        """The index's words of `lang`."""
-        return self._members.get(lang, set())
-
     def levels(self, qvec: Vectors) -> dict[str, float]:
         """A question's mean similarity to the index's words of each language (one product per language).
 
@@ -128,20 +124,16 @@ class Lexicon:
         neighbours in the embedding space, then what the target's glossary (`bot.search.glossary`) gives."""
         if target not in self._vectors or not len(self._vectors[target]):
             return []
-        out = self._neighbours(text, target, threshold)
+        lacking = [w for w in content_words(text) if w not in self._members[target]]
+        out = self._neighbours(lacking, target, threshold)
         glossary = self.glossaries.get(target)
         if glossary:
-            members = self._members[target]
-            for w in content_words(text):
-                if w not in members:
-                    out.extend(glossary.lookup(w))
+            for w in lacking:
+                out.extend(glossary.lookup(w))
         return list(dict.fromkeys(out))
 
-    def _neighbours(self, text: str, target: str, threshold: float) -> list[str]:
-        todo = [
-            w for w in dict.fromkeys(words(text))
-            if w not in STOP and _SHAPE.match(w) and w not in self._members[target]
-        ]
+    def _neighbours(self, todo: list[str], target: str, threshold: float) -> list[str]:
+        """The target's words closest to `todo` (question words the target lacks), where close enough."""
         if not todo:
             return []
         with self._lock:

@@ -159,10 +159,7 @@ class Retriever:
             langs = np.array([m.lang for m in metas], dtype=object)
             word_ids, word_vectors = self.store.all_words()
             lexicon = Lexicon(word_ids, word_vectors, self.embedder.words)
-            for source, target in glossary.DICTIONARIES:
-                if target in lexicon.languages():
-                    lexicon.glossaries[target] = glossary.load(
-                        self.dictionary_dir, self.cache_dir, source, target, lexicon.members(target))
+            lexicon.glossaries = glossary.for_index(self.dictionary_dir, self.cache_dir, word_ids)
             units = self._load_units()
             chunk_coll = [self.collection_of(m) for m in metas]
             self._keyword, self._ids, self._texts, self._metas = keyword, ids, texts, metas
