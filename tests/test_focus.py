@@ -80,3 +80,63 @@ def test_the_thing_asked_for_stays_though_the_document_repeats_it() -> None:
     got = focus(question, [terms(u.text) for u in cut], "Personas")
     assert got.startswith("Which personas")
 
+
+
+def test_the_phrase_naming_the_source_is_set_aside_in_english_and_german() -> None:
+    cut = units([("Notes", "Refunds take five days. Invoices are monthly.")])
+    ts = [terms(u.text) for u in cut]
+    cases = {
+        "According to the 2023 CEX Trendradar article, what kind of journey do buyers expect?":
+            ", what kind of journey do buyers expect?",
+        "Which points matter in multiexperience concepts, according to the Pegasystems study?":
+            "Which points matter in multiexperience concepts, ?",
+        "In the blog post about the Hamburg survey, what kind of cooperation is called for?":
+            ", what kind of cooperation is called for?",
+        "The 2023 Trendradar article says companies are split. Which departments does it name?":
+            "companies are split. Which departments does it name?",
+        "Warum ist es laut dem Artikel zur Pegasystems-Studie problematisch, wenn die IT führt?":
+            "Warum ist es problematisch, wenn die IT führt?",
+        "Welche Eigenschaften haben laut „Willkommen in der CX-Organisation“ die Personen?":
+            "Welche Eigenschaften haben die Personen?",
+        "Wer spricht im Artikel zur Pegasystems-Studie für Pegasystems?": "Wer spricht für Pegasystems?",
+    }
+    for question, expected in cases.items():
+        assert focus(question, ts) == expected, question
+
+
+def test_ordinary_prepositions_are_not_taken_for_a_source() -> None:
+    cut = units([("Notes", "Refunds take five days. Invoices are monthly.")])
+    ts = [terms(u.text) for u in cut]
+    for question in ("Welche Arbeit bekommt im Support die Priorität p3?",
+                     "Wie viele Tickets hat das Support-Team im letzten Geschäftsjahr bearbeitet?",
+                     "What should we write in the ticket when a customer asks for a refund?"):
+        assert focus(question, ts) == question
+
+
+def test_a_unit_like_the_rest_of_its_document_is_marked_generic() -> None:
+    cut = units([("Radar", "Der Trendradar 2023 zeigt Trends. Das ist ein Ergebnis des Trendradars 2023. "
+                  "Der Trendradar fasst vieles zusammen. Echtzeit-IT ist nötig. Der Radar ordnet alles ein.")])
+    dim = 4
+    axis = np.eye(dim, dtype=np.float32)
+    generic = (axis[0] + 0.2 * axis[1]) / np.linalg.norm(axis[0] + 0.2 * axis[1])
+    vectors = np.stack([axis[3] if "Echtzeit" in u.text else generic for u in cut]).astype(np.float32)
+    q = "Was ist nötig?"
+    doc = DocInput(1, "radar.txt", "de", cut, vectors, [], 0)
+    scored = score(q, axis[0], [doc], {}, lambda _t: 1.0, wants(q))
+    by_text = {c.unit.text: c.x for c in scored.ranked}
+    hub, lead = FEATURES.index("hub"), FEATURES.index("lead_sim")
+    specific = next(x for t, x in by_text.items() if "Echtzeit" in t)
+    summary = next(x for t, x in by_text.items() if "fasst" in t)
+    first = next(x for t, x in by_text.items() if "zeigt" in t)
+    # its nearest units are mostly alike it (3 of the 4 others); the specific one is like none of them
+    assert summary[hub] > 0.7 and abs(specific[hub]) < 1e-6
+    assert first[lead] > 0.99 and summary[lead] > 0.99 and abs(specific[lead]) < 1e-6
+
+
+def test_without_unit_vectors_the_generic_signals_are_zero() -> None:
+    cut = units([("Notes", "Refunds take five days. Invoices are monthly.")])
+    q = "How long do refunds take?"
+    doc = DocInput(1, "n.txt", "en", cut, np.zeros((len(cut), 0), dtype=np.float32), [], 0)
+    scored = score(q, np.ones(4, dtype=np.float32) / 2, [doc], {}, lambda _t: 1.0, wants(q))
+    assert scored.ranked and all(c.x[FEATURES.index("hub")] == 0.0 for c in scored.ranked)
+    assert all(c.x[FEATURES.index("lead_sim")] == 0.0 for c in scored.ranked)

@@ -28,14 +28,34 @@ from bot.text import stems
 COVER = 3.0
 FEATURES = (
     "sem", "sem_rel", "kw", "kw_ctx", "type_ok", "in_passage", "pass_rel", "doc_rank", "item", "row",
-    "colon", "opening", "short", "logw", "list_q_item", "sem_focus", "sem_focus_rel",
+    "colon", "opening", "short", "logw", "list_q_item", "sem_focus", "sem_focus_rel", "hub", "lead_sim",
 )
+# A unit's "hubness" (feature `hub`): its mean similarity to its HUB_K nearest units of the same document.
+HUB_K = 5
 # A question word whose stem is in at least this share of the first document's units (and in 3 or more),
 # or in its title, may name the document ("according to the 2022 CEX Trendradar"): it picks the document,
 # not the sentence that answers (see `source_words`).
 COMMON_SHARE = 0.1
 COMMON_MIN = 3
 _FOCUS = FEATURES.index("sem_focus")
+# Phrases that say where the answer should come from rather than what is asked: "according to the 2023
+# study", "in the blog post about the survey", "the article says", "laut dem Trendradar 2022", "im Beitrag
+# zur Studie". A German source is a run of capitalised words, figures and quoted titles (its nouns), so
+# "laut dem Artikel zur Studie problematisch" keeps "problematisch".
+_SOURCE_NOUN = (r"(?:blog\s+post|article|study|post|blog|survey|report|paper|piece|playbook|page|guide|document|"
+                r"interview|artikel|beitrag|blog\w*|studie|umfrage|bericht|leitfaden|dokument)")
+_CLAUSE_END = r"(?=\s*[,?;.!]|\s*$)"
+_DE_NAME = r"(?:„[^“]*“|\"[^\"]*\"|[A-ZÄÖÜ0-9][^\s,?;]*)"
+_DE_SOURCE = rf"(?:(?:de[mnr]|die|das|einer?m?)\s+)?{_DE_NAME}(?:\s+(?:(?:zu[rm]?|über|von|des|der)\s+)?{_DE_NAME})*"
+_ATTRIBUTION = re.compile(
+    r"(?i:\baccording to\b)[^,?;]*|"
+    rf"(?i:\b(?:in|from)\s+(?:the|this|that|a|an|its)\s+(?:[^\s,?;]+\s+){{0,6}}?{_SOURCE_NOUN}\b"
+    rf"(?:\s+(?:on|about|of|for)\b[^,?;]*{_CLAUSE_END})?)|"
+    rf"(?i:\b(?:the|this|that)\s+(?:[^\s,?;]+\s+){{0,6}}?{_SOURCE_NOUN}\s+(?:says|states|mentions|names|describes|"
+    r"claims|reports)\b)|"
+    rf"(?i:\b(?:laut|gemäß)\s+){_DE_SOURCE}|"
+    rf"(?i:\b(?:im|in\s+de[mr])\s+{_SOURCE_NOUN}\b)(?:\s+(?i:zu[rm]?|über|von)\s+{_DE_SOURCE})?",
+)
 _ASKS = re.compile(r"\b(?:which|what|welche[rsnm]?|was\s+für|wie\s+viele)\s+((?:[\w-]+\s+){0,1}[\w-]+)", re.I)
 
 
@@ -73,13 +93,14 @@ def source_words(question: str, unit_terms: Sequence[set[str]], title: str = "")
 
 
 def focus(question: str, unit_terms: Sequence[set[str]], title: str = "") -> str:
-    """The question without the words that name its first document (`source_words`).
+    """The question without the phrase that says where to look ("according to the 2023 study", "laut dem
+    Artikel zur Studie": `_ATTRIBUTION`) and without the words that name its first document (`source_words`).
 
     Those words (the study's or article's name) make every sentence of the document look alike to e5,
     and the attribution line ("This is one of the results of the CEX Trendradar 2023") closest of all.
     The question as asked when nothing (or everything) would be dropped."""
     drop = source_words(question, unit_terms, title)
-    kept = [w for w in question.split() if not set(stems(w)) & drop]
+    kept = [w for w in _ATTRIBUTION.sub(" ", question).split() if not set(stems(w)) & drop]
     return " ".join(kept) if kept else question
 
 
@@ -183,15 +204,18 @@ def score(
         fsim = d.vectors @ fvec if has_vec and fvec is not None else sim
         top_pass = max((s for _, s in d.passages), default=0.0)
         located = [(clean(text), s) for text, s in d.passages]
+        found: list[tuple[Unit, list[float]]] = []
         for u in d.units:
             if u.kind == HEADING:
                 continue
-            ut = d.terms[u.n]
-            ctx = d.context_terms[u.n]
             head = _locator(u)
             inside = [s for text, s in located if head in text]
-            if not inside and d.passages:
-                continue  # not where retrieval located the answer
+            if inside or not d.passages:  # else not where retrieval located the answer
+                found.append((u, inside))
+        hub, lead = _hubness(d, [u.n for u, _ in found], has_vec)
+        for u, inside in found:
+            ut = d.terms[u.n]
+            ctx = d.context_terms[u.n]
             x = np.array([
                 float(sim[u.n]), 0.0,
                 sum(qweights[t] for t in q if t in ut) / total,
@@ -207,6 +231,7 @@ def score(
                 math.log(1 + len(u.text.split())),
                 float(want.kind == LIST and u.kind == ITEM),
                 float(fsim[u.n]), 0.0,
+                hub.get(u.n, 0.0), lead.get(u.n, 0.0),
             ])
             sems.append(float(sim[u.n]))
             fsems.append(float(fsim[u.n]))
@@ -224,6 +249,26 @@ def score(
             seen.add(c.unit.text)
             ranked.append(c)
     return Scored(ranked, {d.cite: d for d in docs}, qweights)
+
+
+def _hubness(d: DocInput, idx: list[int], has_vec: bool) -> tuple[dict[int, float], dict[int, float]]:
+    """For the units numbered `idx`: how generic each is within its document, and how close to its opening.
+
+    The first is the mean similarity to the unit's HUB_K most similar other units: an attribution line or
+    a summary sentence resembles much of its document, and e5 puts it near any question about the document
+    (a "hub"); the sentence with the asked detail stands apart. The second is the similarity to the first
+    unit that is not a heading. Zero without vectors. Computed for the candidates only: one row of
+    similarities each, never the whole document's square matrix."""
+    if not has_vec or not idx:
+        return {}, {}
+    v = d.vectors
+    sims = v[idx] @ v.T
+    sims[np.arange(len(idx)), idx] = -np.inf
+    k = min(HUB_K, v.shape[0] - 1)
+    hub = np.sort(sims, axis=1)[:, -k:].mean(axis=1) if k > 0 else np.zeros(len(idx))
+    first = next((u.n for u in d.units if u.kind != HEADING), 0)
+    lead = v[idx] @ v[first]
+    return dict(zip(idx, map(float, hub), strict=True)), dict(zip(idx, map(float, lead), strict=True))
 
 
 def _locator(u: Unit) -> str:

@@ -202,6 +202,8 @@ def compose(scored: Scored, want: Wants) -> str:
         best = next((c for c in ranked[:5] if _list_after(c, scored.units_of(c))), best)
         if best.unit.kind == ITEM and best.unit.depth > 0:  # a detail of one entry: the list it is in
             best = next((lst for c in ranked[:5] if (lst := _list_of(c, ranked, scored)) is not None), best)
+        elif best.unit.kind == ITEM:  # an entry: the sentence that introduces its list, if a candidate
+            best = _list_of(best, ranked, scored) or best
     units = scored.units_of(best)
     pieces = [Piece(best.cite, quote(best, units, cut=(scored.qweights, want)))]
     nxt = following(best, units)
@@ -209,9 +211,13 @@ def compose(scored: Scored, want: Wants) -> str:
         pieces[0] = Piece(best.cite, pieces[0].text + " " + nxt.text)
     items = _list_after(best, units)
     if not items and best.unit.kind == ITEM and want.kind == LIST:
-        items = [v for v in _siblings(best, units) if v.n != best.unit.n]
-        if items:
-            pieces = [Piece(best.cite, quote(best, units), item=True)]
+        siblings = _siblings(best, units)
+        if len(siblings) > 1:  # the whole list in its own order (after its intro), the best entry in place
+            intro = best.unit.intro if best.unit.depth == 0 and 0 <= best.unit.intro < len(units) else -1
+            pieces = [Piece(best.cite, units[intro].text)] if intro >= 0 else []
+            items = siblings
+            if intro < 0:
+                pieces, items = [Piece(best.cite, siblings[0].text, item=True)], siblings[1:]
     pieces += [Piece(best.cite, v.text, item=True) for v in items]
     used = {(best.cite, best.unit.n), *((best.cite, v.n) for v in items), *context(best, units)}
     if nxt is not None:
