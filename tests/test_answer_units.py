@@ -203,3 +203,49 @@ def test_a_long_item_of_several_sentences_is_cut_to_its_label_and_the_sentence_t
     assert trim(long, weights, Wants("other")) == "Owner: … The head reports every quarter."
     # no sentence has more of the question's words: the first one, and no "…"
     assert trim(long, {"meeting": 1.0}, Wants("other")).startswith("Owner: We review tickets in a weekly meeting")
+
+
+LOOSE = """# Knowledge base
+## Kinds
+Docs hold content that rarely changes. A KB article can change often. There are two types of KB articles:
+
+- Internal KB - meant for the support team: troubleshooting guides and gotchas.
+
+- External KB - meant for customers and partners: workarounds for common issues.
+
+  An external KB can also describe a known bug until it is fixed.
+
+Ask the team when in doubt.
+"""
+
+
+def test_a_loose_list_is_one_list_with_its_intro(tmp_path: Path) -> None:
+    p = tmp_path / "kb.md"
+    p.write_text(LOOSE, encoding="utf-8")
+    d = load(p, p.read_bytes())
+    cut = units([(s.heading, s.structured) for s in d.sections])
+    items = [u for u in cut if u.kind == ITEM]
+    assert [u.text.split(" - ")[0] for u in items] == ["Internal KB", "External KB"]
+    intro = next(u for u in cut if u.text.endswith("two types of KB articles:"))
+    assert all(u.intro == intro.n and u.block == items[0].block for u in items)
+    assert "known bug" in items[1].text  # the item's indented paragraph belongs to it
+    assert next(u for u in cut if u.text.startswith("Ask the team")).kind != ITEM
+
+
+MULTI = """# Multiexperience
+## Advice
+Multiexperience concepts must be tied closely to journey management. Firms should watch these points above all:
+- real-time IT along every station of the journey,
+- data storage that joins all touchpoints,
+- consistent messages in every channel.
+
+Budgets were not part of the study.
+"""
+
+
+def test_a_first_line_ending_in_an_intro_brings_its_list(tmp_path: Path, embedder: CachedEmbedder) -> None:
+    question = "What must multiexperience concepts be tied to?"
+    text = answer(question, doc_input(tmp_path, embedder, MULTI, "multi.md"), embedder)
+    lines = text.splitlines()
+    assert lines[0].startswith("Multiexperience concepts must be tied closely") and "these points" in lines[0]
+    assert [line[:6] for line in lines[1:4]] == ["- real", "- data", "- cons"]

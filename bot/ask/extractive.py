@@ -127,7 +127,10 @@ def context(c: Candidate, units: Sequence[Unit]) -> set[tuple[int, int]]:
 def _list_after(c: Candidate, units: Sequence[Unit]) -> list[Unit]:
     """The items a unit ending with ':' introduces: the list after it, or, for an item, the items that
     follow it in its list (its sub-items)."""
-    u = c.unit
+    return _introduced(c.unit, units)
+
+
+def _introduced(u: Unit, units: Sequence[Unit]) -> list[Unit]:
     if u.text.rstrip().endswith(":"):
         items = [v for v in units if v.intro == u.n and v.parent < 0]
         if items:
@@ -210,6 +213,8 @@ def compose(scored: Scored, want: Wants) -> str:
     if nxt is not None:
         pieces[0] = Piece(best.cite, pieces[0].text + " " + nxt.text)
     items = _list_after(best, units)
+    if not items and nxt is not None:  # "… must be tied to X. Firms should watch these points:" and its list
+        items = _introduced(nxt, units)
     if not items and best.unit.kind == ITEM and want.kind == LIST:
         siblings = _siblings(best, units)
         if len(siblings) > 1:  # the whole list in its own order (after its intro), the best entry in place

@@ -152,6 +152,15 @@ def _blocks(text: str) -> list[tuple[str, list[str]]]:
         prev = out[-1] if out else None
         if prev and prev[0] == "list" and kind == "text" and line[:1].isspace():
             kind = "list"  # an indented continuation of an item
+        if prev and prev[0] == "blank" and (kind == "list" or (kind == "text" and line[:1].isspace())):
+            # a "loose" list (items apart by blank lines) or an item's indented paragraph: the same list
+            k = len(out) - 1
+            while k >= 0 and out[k][0] == "blank":
+                k -= 1
+            if k >= 0 and out[k][0] == "list":
+                del out[k + 1 :]
+                out[k][1].append(line)
+                continue
         if prev and prev[0] == kind:
             prev[1].append(line)
         else:
