@@ -249,3 +249,25 @@ def test_a_first_line_ending_in_an_intro_brings_its_list(tmp_path: Path, embedde
     lines = text.splitlines()
     assert lines[0].startswith("Multiexperience concepts must be tied closely") and "these points" in lines[0]
     assert [line[:6] for line in lines[1:4]] == ["- real", "- data", "- cons"]
+
+
+def test_a_german_article_das_does_not_lean_on_the_sentence_before() -> None:
+    cut = units([("Umfrage", "Was sind die Herausforderungen? Das Hamburger Institut fragt Firmen. "
+                  "Das ist ein Anfang. Das heißt, es braucht Geduld.")])
+    by = {u.text.split()[1]: u for u in cut}
+    assert by["Hamburger"].lead == -1  # "Das" as an article: a sentence of its own
+    assert by["ist"].lead == by["Hamburger"].n and by["heißt,"].lead == by["ist"].n  # "Das" as a pronoun
+
+
+SURVEY = """# Survey
+## Questions
+Why does it matter? The institute runs a survey on how firms manage customer experience. The questions are simple:
+how important is it, where does it sit, and is there a job description? Early answers are mixed.
+"""
+
+
+def test_the_following_sentence_may_be_one_that_introduces_questions(tmp_path: Path, embedder: CachedEmbedder) -> None:
+    question = "What does the institute ask firms in its survey?"
+    first = answer(question, doc_input(tmp_path, embedder, SURVEY, "survey.md"), embedder).splitlines()[0]
+    assert first.startswith("The institute runs a survey") and "job description?" in first
+    assert "Why does it matter" not in first

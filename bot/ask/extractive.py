@@ -183,7 +183,10 @@ def following(best: Candidate, units: Sequence[Unit]) -> Unit | None:
     if u.kind != SENTENCE or u.text.rstrip().endswith(":") or u.n + 1 >= len(units):
         return None
     v = units[u.n + 1]
-    return v if v.kind == SENTENCE and v.block == u.block and not v.text.rstrip().endswith("?") else None
+    # a question is no answer ("Why does it matter?"); a sentence that introduces questions may be one
+    # ("The survey asks three things: how important is CX, where does it sit …?")
+    asks = v.text.rstrip().endswith("?") and ":" not in v.text
+    return v if v.kind == SENTENCE and v.block == u.block and not asks else None
 
 
 def for_ask(ask: Scored, ranked: Sequence[Candidate]) -> Candidate | None:

@@ -25,7 +25,7 @@ _HTML_INLINE = re.compile(r"</?(?:strong|b|em|i|u|s|code|span|sup|sub|mark|small
 _LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
 # Openers that point back at the sentence before (demonstratives and pronouns, both languages).
 _ANAPHOR = re.compile(
-    r"^(?:this|these|that|those|it|they|such|there|here|dies|diese[rsmn]?|das|dabei|damit|dazu|"
+    r"^(?:this|these|that|those|it|they|such|there|here|dies|diese[rsmn]?|das(?!\s+(?-i:[A-ZÄÖÜ]))|dabei|damit|dazu|"
     r"deshalb|daher|darum|so|solche[rsmn]?|hierbei|hierfür|dafür|es)\b",
     re.I,
 )
