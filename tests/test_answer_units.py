@@ -271,3 +271,28 @@ def test_the_following_sentence_may_be_one_that_introduces_questions(tmp_path: P
     first = answer(question, doc_input(tmp_path, embedder, SURVEY, "survey.md"), embedder).splitlines()[0]
     assert first.startswith("The institute runs a survey") and "job description?" in first
     assert "Why does it matter" not in first
+
+
+CHAMPION = """# Champions
+## Who counts
+A TA builds relationships with customers. We define a champion as someone who:
+
+1. Has power and influence within their company
+2. Actively promotes us
+3. Has a vested interest in our success
+
+All three of these aspects must be true for a true champion. TAs test their champions often.
+"""
+
+
+def test_a_sentence_pointing_back_at_a_list_brings_the_list_first(tmp_path: Path, embedder: CachedEmbedder) -> None:
+    doc = doc_input(tmp_path, embedder, CHAMPION, "champion.md")
+    back = next(u for u in doc.units if u.text.startswith("All three"))
+    assert doc.units[back.lead].text.endswith("someone who:")
+    plain = next(u for u in doc.units if u.text.startswith("TAs test"))
+    assert plain.lead == -1
+    text = answer("What must be true for someone to be a true champion?", doc, embedder)
+    lines = text.splitlines()
+    assert lines[0].startswith("We define a champion as someone who:")
+    assert [line[:6] for line in lines[1:4]] == ["- Has ", "- Acti", "- Has "]
+    assert lines[4].startswith("All three of these aspects")

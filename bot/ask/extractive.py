@@ -226,7 +226,14 @@ def compose(scored: Scored, want: Wants) -> str:
             items = siblings
             if intro < 0:
                 pieces, items = [Piece(best.cite, siblings[0].text, item=True)], siblings[1:]
-    pieces += [Piece(best.cite, v.text, item=True) for v in items]
+    back = best.unit.lead
+    if not items and 0 <= back < len(units) and (listed := _introduced(units[back], units)):
+        # "All three of these aspects must be true": the list it points back at, with its intro, comes first
+        after = pieces[0].text.removeprefix(units[back].text).lstrip()
+        pieces, items = [Piece(best.cite, units[back].text)], listed
+        pieces += [Piece(best.cite, v.text, item=True) for v in items] + [Piece(best.cite, after)]
+    else:
+        pieces += [Piece(best.cite, v.text, item=True) for v in items]
     used = {(best.cite, best.unit.n), *((best.cite, v.n) for v in items), *context(best, units)}
     if nxt is not None:
         used.add((best.cite, nxt.n))

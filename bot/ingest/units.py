@@ -24,6 +24,14 @@ _MD_MARK = re.compile(r"(\*\*|__|`)")
 _HTML_INLINE = re.compile(r"</?(?:strong|b|em|i|u|s|code|span|sup|sub|mark|small|a|br)\b[^<>]{0,200}?/?>", re.I)
 _LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
 # Openers that point back at the sentence before (demonstratives and pronouns, both languages).
+# A sentence right after a list that points back at it: "All three of these aspects …", "These steps …",
+# "Alle drei Punkte …", "Diese Schritte …".
+_BACK = re.compile(
+    r"^(?:(?:all|both|each|any|none|alle|beide|jede[rsnm]?|keine[rsnm]?)\b[^.:;]{0,25}?\b(?:of\s+)?"
+    r"(?:these|those|the\s+above|diese[rsnm]?|die(?:se)?\s+genannten|obige[nrs]?)\b|"
+    r"(?:these|those|diese|die\s+genannten)\s+\w+\b)",
+    re.I,
+)
 _ANAPHOR = re.compile(
     r"^(?:this|these|that|those|it|they|such|there|here|dies|diese[rsmn]?|das(?!\s+(?-i:[A-ZÄÖÜ]))|dabei|damit|dazu|"
     r"deshalb|daher|darum|so|solche[rsmn]?|hierbei|hierfür|dafür|es)\b",
@@ -99,12 +107,16 @@ class _Builder:
         self.units.append(Unit(len(self.units), text, section, kind, block=self.block, **links))
         return len(self.units) - 1
 
-    def paragraph(self, text: str, section: str) -> int:
-        """Sentences of one paragraph; returns the last one's index (a list after it may belong to it)."""
+    def paragraph(self, text: str, section: str, before: int = -1) -> int:
+        """Sentences of one paragraph; returns the last one's index (a list after it may belong to it).
+        `before`: the sentence that introduced a list just above, which a first sentence that points back
+        ("All three of these aspects …") leans on."""
         last = -1
         lines = {clean(line) for line in text.split("\n")}
-        for sent in sentences(text):
+        for k, sent in enumerate(sentences(text)):
             lead = last if last >= 0 and _ANAPHOR.match(clean(sent)) else -1
+            if k == 0 and before >= 0 and _BACK.match(clean(sent)):
+                lead = before
             kind = HEADING if _is_heading(sent) and clean(sent) in lines else SENTENCE
             idx = self.add(sent, section, kind, lead=lead)
             last = idx if idx >= 0 else last
@@ -172,18 +184,20 @@ def units(sections: list[tuple[str, str]]) -> list[Unit]:
     """Answer units of a document given as (heading, text) sections, in document order."""
     b = _Builder()
     for heading, text in sections:
-        last = -1
+        last = after_list = -1
         for kind, lines in _blocks(text):
             b.block += 1
+            listed = -1
             if kind == "list":
                 intro = last if last >= 0 and b.units[last].text.endswith(":") else -1
                 b.listing(lines, heading, intro)
-                last = -1
+                last, listed = -1, intro
             elif kind == "table":
                 b.table(lines, heading)
                 last = -1
             else:
-                last = b.paragraph("\n".join(lines), heading)
+                last = b.paragraph("\n".join(lines), heading, after_list)
+            after_list = listed
     return b.units
 
 
