@@ -124,13 +124,9 @@ def context(c: Candidate, units: Sequence[Unit]) -> set[tuple[int, int]]:
     return {(c.cite, n) for n in (u.parent, u.lead, u.intro) if 0 <= n < len(units)}
 
 
-def _list_after(c: Candidate, units: Sequence[Unit]) -> list[Unit]:
+def _list_after(u: Unit, units: Sequence[Unit]) -> list[Unit]:
     """The items a unit ending with ':' introduces: the list after it, or, for an item, the items that
     follow it in its list (its sub-items)."""
-    return _introduced(c.unit, units)
-
-
-def _introduced(u: Unit, units: Sequence[Unit]) -> list[Unit]:
     if u.text.rstrip().endswith(":"):
         items = [v for v in units if v.intro == u.n and v.parent < 0]
         if items:
@@ -163,14 +159,14 @@ def _list_of(c: Candidate, ranked: Sequence[Candidate], scored: Scored) -> Candi
     introduces its list (if a candidate), else the item itself (its siblings are the list). A nested
     item (a detail of one entry) is not a list of its own."""
     units = scored.units_of(c)
-    if _list_after(c, units):
+    if _list_after(c.unit, units):
         return c
     u = c.unit
     if u.kind != ITEM or u.depth > 0:
         return None
     if 0 <= u.intro < len(units):
         intro = _find(c.cite, u.intro, ranked)
-        if intro is not None and _list_after(intro, units):
+        if intro is not None and _list_after(intro.unit, units):
             return intro
     return c
 
@@ -205,7 +201,7 @@ def compose(scored: Scored, want: Wants) -> str:
     ranked = [c for c in scored.ranked if not c.unit.text.rstrip().endswith("?")] or scored.ranked
     best = _lead_first(ranked[0], ranked, scored)
     if want.kind == LIST:  # a list question is answered by a list: the best unit that introduces one
-        best = next((c for c in ranked[:5] if _list_after(c, scored.units_of(c))), best)
+        best = next((c for c in ranked[:5] if _list_after(c.unit, scored.units_of(c))), best)
         if best.unit.kind == ITEM and best.unit.depth > 0:  # a detail of one entry: the list it is in
             best = next((lst for c in ranked[:5] if (lst := _list_of(c, ranked, scored)) is not None), best)
         elif best.unit.kind == ITEM:  # an entry: the sentence that introduces its list, if a candidate
@@ -215,25 +211,26 @@ def compose(scored: Scored, want: Wants) -> str:
     nxt = following(best, units)
     if nxt is not None:
         pieces[0] = Piece(best.cite, pieces[0].text + " " + nxt.text)
-    items = _list_after(best, units)
+    items = _list_after(best.unit, units)
     if not items and nxt is not None:  # "… must be tied to X. Firms should watch these points:" and its list
-        items = _introduced(nxt, units)
+        items = _list_after(nxt, units)
     if not items and best.unit.kind == ITEM and want.kind == LIST:
         siblings = _siblings(best, units)
         if len(siblings) > 1:  # the whole list in its own order (after its intro), the best entry in place
             intro = best.unit.intro if best.unit.depth == 0 and 0 <= best.unit.intro < len(units) else -1
-            pieces = [Piece(best.cite, units[intro].text)] if intro >= 0 else []
-            items = siblings
-            if intro < 0:
+            if intro >= 0:
+                pieces, items = [Piece(best.cite, units[intro].text)], siblings
+            else:
                 pieces, items = [Piece(best.cite, siblings[0].text, item=True)], siblings[1:]
     back = best.unit.lead
-    if not items and 0 <= back < len(units) and (listed := _introduced(units[back], units)):
-        # "All three of these aspects must be true": the list it points back at, with its intro, comes first
-        after = pieces[0].text.removeprefix(units[back].text).lstrip()
-        pieces, items = [Piece(best.cite, units[back].text)], listed
-        pieces += [Piece(best.cite, v.text, item=True) for v in items] + [Piece(best.cite, after)]
+    pointed = _list_after(units[back], units) if not items and 0 <= back < len(units) else []
+    if pointed:  # "All three of these aspects must be true": the list it points back at, with its intro, first
+        own = quote(best, units, frozenset({back}), cut=(scored.qweights, want))
+        pieces, items = [Piece(best.cite, units[back].text)], pointed
+        after = [Piece(best.cite, own if nxt is None else f"{own} {nxt.text}")]
     else:
-        pieces += [Piece(best.cite, v.text, item=True) for v in items]
+        after = []
+    pieces += [Piece(best.cite, v.text, item=True) for v in items] + after
     used = {(best.cite, best.unit.n), *((best.cite, v.n) for v in items), *context(best, units)}
     if nxt is not None:
         used.add((best.cite, nxt.n))

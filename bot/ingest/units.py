@@ -23,7 +23,6 @@ _MD_MARK = re.compile(r"(\*\*|__|`)")
 # marks. Only these tags: angle brackets are also placeholders in playbooks ("<ce-owner>"), which stay.
 _HTML_INLINE = re.compile(r"</?(?:strong|b|em|i|u|s|code|span|sup|sub|mark|small|a|br)\b[^<>]{0,200}?/?>", re.I)
 _LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
-# Openers that point back at the sentence before (demonstratives and pronouns, both languages).
 # A sentence right after a list that points back at it: "All three of these aspects …", "These steps …",
 # "Alle drei Punkte …", "Diese Schritte …".
 _BACK = re.compile(
@@ -32,6 +31,8 @@ _BACK = re.compile(
     r"(?:these|those|diese|die\s+genannten)\s+\w+\b)",
     re.I,
 )
+# Openers that point back at the sentence before (demonstratives and pronouns, both languages); "Das" followed
+# by a noun is the article ("Das Hamburger Institut …"), not a pronoun.
 _ANAPHOR = re.compile(
     r"^(?:this|these|that|those|it|they|such|there|here|dies|diese[rsmn]?|das(?!\s+(?-i:[A-ZÄÖÜ]))|dabei|damit|dazu|"
     r"deshalb|daher|darum|so|solche[rsmn]?|hierbei|hierfür|dafür|es)\b",
@@ -158,21 +159,16 @@ def _blocks(text: str) -> list[tuple[str, list[str]]]:
     out: list[tuple[str, list[str]]] = []
     for line in text.split("\n"):
         if not line.strip():
-            out.append(("blank", []))
+            if out and out[-1][0] != "blank":
+                out.append(("blank", []))
             continue
         kind = "table" if _ROW.match(line) else "list" if _ITEM.match(line) else "text"
+        indented = kind == "text" and line[:1].isspace()
+        if len(out) > 1 and out[-1][0] == "blank" and out[-2][0] == "list" and (kind == "list" or indented):
+            out.pop()  # a "loose" list (items apart by blank lines) or an item's indented paragraph: the same list
         prev = out[-1] if out else None
-        if prev and prev[0] == "list" and kind == "text" and line[:1].isspace():
+        if prev and prev[0] == "list" and indented:
             kind = "list"  # an indented continuation of an item
-        if prev and prev[0] == "blank" and (kind == "list" or (kind == "text" and line[:1].isspace())):
-            # a "loose" list (items apart by blank lines) or an item's indented paragraph: the same list
-            k = len(out) - 1
-            while k >= 0 and out[k][0] == "blank":
-                k -= 1
-            if k >= 0 and out[k][0] == "list":
-                del out[k + 1 :]
-                out[k][1].append(line)
-                continue
         if prev and prev[0] == kind:
             prev[1].append(line)
         else:
