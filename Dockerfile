@@ -24,9 +24,10 @@ RUN /opt/venv/bin/python -m pip install -q . \
     && find /opt/venv -name '*.pyc' -delete
 
 FROM ${BASE} AS runtime
-# FreeDict's German-English dictionary for the word bridge (bot/search/glossary.py); GPL data read at run time.
+# FreeDict's German-English and English-German dictionaries for the word bridge (bot/search/glossary.py); GPL
+# data read at run time.
 # hadolint ignore=DL3008
-RUN apt-get update -q && apt-get install -y -q --no-install-recommends dict-freedict-deu-eng \
+RUN apt-get update -q && apt-get install -y -q --no-install-recommends dict-freedict-deu-eng dict-freedict-eng-deu \
     && if ! command -v python3 >/dev/null; then apt-get install -y -q --no-install-recommends python3; fi \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin cxbot \

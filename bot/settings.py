@@ -37,7 +37,8 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
     openai_base_url: str | None = Field(default=None, alias="OPENAI_BASE_URL")
     ollama_base_url: str = Field(default="http://127.0.0.1:11434", alias="OLLAMA_BASE_URL")
-    # an installed FreeDict German–English dictionary (Debian: dict-freedict-deu-eng) for the word bridge
+    # installed FreeDict German–English and English–German dictionaries (Debian: dict-freedict-deu-eng,
+    # dict-freedict-eng-deu) for the word bridge
     dictionary_dir: Path | None = Field(default=Path("/usr/share/dictd"), alias="CXBOT_DICTIONARY_DIR")
     max_question_chars: int = Field(default=2000, alias="CXBOT_MAX_QUESTION_CHARS")
     max_file_bytes: int = Field(default=20_000_000, alias="CXBOT_MAX_FILE_BYTES")

@@ -141,3 +141,32 @@ def test_ingest_builds_the_table_that_answering_then_reads(settings_factory: Any
     assert asking.bridge("Wo stelle ich den Urlaubsantrag?", "en") == ["leave"]
     assert "queue" in asking.bridge("Die Warteschlange wächst", "en")
     assert list(settings.data_dir.glob("glossary-de-en-*.json")) == [table] and table.stat().st_mtime_ns == built
+
+
+EN_ENTRIES = [
+    ("departments", "Abteilungen <pl>, Bereiche <pl>"),
+    ("like", "gleiche <adj>, ähnlich <adj>"),  # an everyday word: every sense is listed, none is looked up
+]
+
+
+def test_english_questions_get_the_german_words_of_the_english_german_dictionary(tmp_path: Path) -> None:
+    words = ["abteilungen", "bereiche", "gleiche"]
+    dim = 8
+    vectors = np.eye(dim, dtype=np.float32)[: len(words)]
+
+    def far(ws: list[str]) -> np.ndarray:
+        return np.tile(np.eye(dim, dtype=np.float32)[-1], (len(ws), 1))
+
+    write_dictd(tmp_path, "freedict-eng-deu", EN_ENTRIES)
+    lexicon = Lexicon([f"de:{w}" for w in words], vectors, far)
+    lexicon.glossaries = glossary.for_index(tmp_path, None, [f"de:{w}" for w in words])
+    assert lexicon.bridge("Which departments does it name, like marketing?", "de") == ["abteilungen", "bereiche"]
+    # a German question's everyday words are looked up in the German-English one ("Stellen", "melden")
+    assert lexicon.glossaries["de"].everyday is False
+
+
+@pytest.mark.skipif(not (SYSTEM / "freedict-eng-deu.index").exists(), reason="dict-freedict-eng-deu not installed")
+def test_freedicts_english_german_dictionary_translates_into_the_articles_words() -> None:
+    g = glossary.load(SYSTEM, None, "en", "de", {"abteilungen", "käufer", "verlangsamt", "kooperation"})
+    assert "abteilungen" in g.lookup("departments")
+    assert "käufer" in g.lookup("buyers") and "kooperation" in g.lookup("cooperation")

@@ -1,11 +1,14 @@
-"""A German→English word list from an installed FreeDict dictionary, for the word bridge.
+"""German→English and English→German word lists from installed FreeDict dictionaries, for the word bridge.
 
 The embedding bridge (`bot.search.lexicon`) pairs words whose vectors are close, which works for "Mitglied" →
 "member" but not for the words German questions about English pages hinge on: "Urlaub" sits as close to "url"
 as to "vacation", and "Warteschlange" or "Urlaubsantrag" have no close English neighbour at all. A bilingual
 dictionary knows them. FreeDict's German–English dictionary (Debian package `dict-freedict-deu-eng`, GPL,
 installed beside cxbot, never shipped with it) is read in the dictd format it comes in: a tab-separated
-index of headwords with base64 offsets into a (dict)zipped text of entries.
+index of headwords with base64 offsets into a (dict)zipped text of entries. Its English–German counterpart
+(`dict-freedict-eng-deu`) does the same for English questions about German articles ("departments" →
+"Abteilungen", "slows" → "verlangsamt", "buyers" → "Käufer"), which e5 alone places mostly near the article's
+opening sentences.
 
 Only what a question could use is kept: headwords whose translations name words the index holds, mapped to
 those words. The table is built once per dictionary and vocabulary and cached as JSON under the data dir;
@@ -29,13 +32,18 @@ from bot.text import STOP
 log = logging.getLogger(__name__)
 
 # dictd file stem per (question language, index language)
-DICTIONARIES = {("de", "en"): "freedict-deu-eng"}
+DICTIONARIES = {("de", "en"): "freedict-deu-eng", ("en", "de"): "freedict-eng-deu"}
 _B64 = {c: i for i, c in enumerate("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")}
 # grammar tags, usage labels and notes inside a translation line: "<n>", "[Br.]", "(coll.)"
 _MARKUP = re.compile(r"<[^>]*>|\[[^\]]*\]|\([^)]*\)|\{[^}]*\}")
 _WORD = re.compile(r"[^\W\d_]{3,}")
 # A translation of more words is a paraphrase ("person who …"), not a word to search for.
 MAX_PHRASE = 3
+# Source languages whose everyday words ("like", "way", "kind", "make") are not looked up: FreeDict's English-
+# German dictionary lists every sense of them ("like" → "gleiche", "kind" → "Art"), and those translations
+# match German sentences about anything. The German-English one gives few senses per word, and its everyday
+# words ("Stellen", "Schlüssel", "melden") carry German questions about English pages.
+EVERYDAY = {"en": False, "de": True}
 # A compound's head ("Kundenproblem" → "problem") is looked up when the word itself is missing.
 MIN_HEAD = 4
 
@@ -73,8 +81,10 @@ def entries(index: Path, data: Path) -> Iterator[tuple[str, set[str]]]:
 class Glossary:
     """Words of one language → the index's words of another that translate them."""
 
-    def __init__(self, table: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, table: dict[str, list[str]] | None = None, everyday: bool = True) -> None:
         self.table = table or {}
+        # Whether everyday words are looked up (`lexicon.everyday`): see `EVERYDAY`.
+        self.everyday = everyday
 
     def __len__(self) -> int:
         return len(self.table)
@@ -108,8 +118,12 @@ def for_index(dictionary_dir: Path | None, cache_dir: Path | None, word_ids: Ite
     for wid in word_ids:
         lang, _, word = wid.partition(":")
         by_lang.setdefault(lang, set()).add(word)
-    return {target: load(dictionary_dir, cache_dir, source, target, by_lang[target])
-            for source, target in DICTIONARIES if target in by_lang}
+    out: dict[str, Glossary] = {}
+    for source, target in DICTIONARIES:
+        if target in by_lang:
+            out[target] = load(dictionary_dir, cache_dir, source, target, by_lang[target])
+            out[target].everyday = EVERYDAY.get(source, True)
+    return out
 
 
 def load(dictionary_dir: Path | None, cache_dir: Path | None, source: str, target: str, vocabulary: set[str]) -> Glossary:

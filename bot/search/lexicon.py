@@ -129,7 +129,8 @@ class Lexicon:
         glossary = self.glossaries.get(target)
         if glossary:
             for w in lacking:
-                out.extend(glossary.lookup(w))
+                if glossary.everyday or not everyday(w):
+                    out.extend(glossary.lookup(w))
         return list(dict.fromkeys(out))
 
     def _neighbours(self, todo: list[str], target: str, threshold: float) -> list[str]:
