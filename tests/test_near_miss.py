@@ -107,6 +107,26 @@ def test_a_name_is_a_proper_name_or_a_role() -> None:
     assert holds(NAME, "Alerts go to alerts-customer-usage-team.", "Which channel gets the alerts?")
 
 
+def test_a_percentage_is_no_price_and_a_name_is_no_role() -> None:
+    # asked for a percentage, an amount does not answer (a rate may still be one: "the daily rate")
+    q = "What discount percentage do Strategic customers get?"
+    assert not holds(SHARE, "Discounting available: Enterprise above $100k, Strategic yes.", q)
+    assert holds(SHARE, "Strategic customers get 15 % off.", q)
+    assert holds(SHARE, "Strategic customers get a third off.", q)
+    assert holds(SHARE, "The daily rate is $2,400.", "What is the daily rate for an engagement?")
+    # asked for the name of someone, or who wrote something: a person's name answers, not a role or an acronym
+    q = "What is the name of the TA manager who changes the account assignment?"
+    assert not holds(PERSON, "Inform the TA manager, who will make the assignment changes.", q, "en")
+    assert not holds(PERSON, "TA leadership assigns a TA to the Salesforce account record.", q, "en")
+    assert holds(PERSON, "Our TA manager, Pamela Fuller, makes the changes.", q, "en")
+    q = "Who wrote the article about the CX organisation?"
+    assert not holds(PERSON, "Ein Ansatz ist Customer Experience Management (CEM), ein Managementansatz.", q, "de")
+    assert holds(PERSON, "Dieser Meinung ist Springer-Autor Holger von Seherr-Thoß.", q, "de")
+    # asked who in general, a role still answers
+    assert holds(PERSON, "Inform the TA manager, who will make the assignment changes.",
+                 "Who changes the account assignment?", "en")
+
+
 def test_the_combiner_declines_a_missing_detail_and_answers_a_present_one() -> None:
     on_topic = {"doc_cov": 0.6, "best_kw": 0.4}
     assert abstain.declines({**on_topic, "detail_miss": 1.0})

@@ -9,6 +9,9 @@ sentence gives one, for deciding near misses.
   the sentence "… the 2020 study …" holds the question's own year, not the count;
 - a count is a number of things: not a German article ("ein Ergebnis"), a percentage ("37 Prozent"), an
   amount, or the label of a thing ("Halle 4", "Article #1", "Step 3");
+- a share asked as a percentage is a percentage or a fraction, not an amount (a "rate" may be either);
+- asked for the name of someone, or who wrote something, a person's name answers (capitalised words in a row,
+  one of them uncommon), not a role ("the TA manager") or an acronym ("CEM");
 - a name is a proper name, a handle or a role: in German every noun is capitalised, so a capitalised
   compound of common German words ("Paneldiskussion", "Finanzdienstleistungen") is not one, nor is a
   hyphenated phrase ("cross-reference", "pre-sales"); asked who or which team, a role or a team answers
@@ -103,6 +106,21 @@ _ROLE_V = re.compile(
     + r"|VP|CEO|CTO)\b|" + _NOT_INITIAL + r"\b[A-ZÄÖÜ][\w-]*\s+(?:" + "|".join(_ROLES) + r")\b"
 )
 
+# Asked for a percentage (not a rate, which may be an amount): a share or a fraction answers, not a price.
+_PERCENT_Q = re.compile(r"\b(percentage|percent|per cent|prozent\w*)\b", re.I)
+# Asked for the name of someone or something ("What is the name of the TA manager", "Wie heißt der Autor"): a
+# role ("the TA manager", "TA leadership") restates what is asked and names nobody.
+_NAME_Q = re.compile(r"\bname of\b|\bnamed?\b\s*\?|\bwie hei(?:ß|ss)t\b|\bnamen?\b", re.I)
+
+# Asked who wrote something: an author is a person, not a team, a role or an acronym ("CEM").
+_AUTHOR_Q = re.compile(r"\bwho wrote\b|\bauthors?\b|\bautor(?:in|en)?\b|\bverfasst\b|\bwer hat\b.*\bgeschrieben\b",
+                       re.I)
+# A person's name: capitalised words in a row (a "von", "van", "de" between them), one of them rare in general
+# language ("Harald Henn", "Springer-Autor Holger von Seherr-Thoß"; not "Customer Experience" or "TA leadership").
+_PERSON_V = re.compile(r"\b[A-ZÄÖÜ][\w’'-]*[a-zäöüß][\w’'-]*(?:\s+(?:(?:von|van|de|der|zu)\s+)?[A-ZÄÖÜ][\w’'-]*[a-zäöüß][\w’'-]*)+")
+
+
+PERSON_ZIPF = 4.0
 _TEAM_Q = re.compile(r"\b(which|what|welche[nmrs]?)\s+(?:[\w-]+\s+){0,2}(teams?|group|department|abteilung|gruppe)\b",
                      re.I)
 
@@ -170,12 +188,23 @@ def _names(text: str, lang: str) -> list[str]:
     return out
 
 
+def _uncommon(word: str) -> bool:
+    """Less common in general English and German than words like "customer", "security" or "management"
+    (first names are: "Pamela", "Harald"); looser than `answertype.rare`, which a first name may fail."""
+    from wordfreq import zipf_frequency
+
+    w = word.lower()
+    return max(zipf_frequency(w, "en"), zipf_frequency(w, "de")) < PERSON_ZIPF
+
+
 def holds(kind: str, text: str, question: str, lang: str = "") -> bool:
     """Does `text` give a detail of `kind` beyond what `question` already says? (`lang`: the text's.)"""
     if kind == COUNT:
         return _new(_counts(text), question)
     if kind == SHARE:
-        return _new([m.group(1) or m.group(3) or m.group(4) or "" for m in _SHARE_V.finditer(text)], question)
+        money = _PERCENT_Q.search(question) is None
+        return _new([m.group(1) or m.group(3) or (m.group(4) if money else "") or "" for m in _SHARE_V.finditer(text)],
+                    question)
     if kind == AMOUNT:
         return _new([m.group(0) for m in _AMOUNT_V.finditer(text)], question)
     if kind == DATE:
@@ -189,13 +218,17 @@ def holds(kind: str, text: str, question: str, lang: str = "") -> bool:
                     question)
     if kind == SECTOR:
         return _new([m.group(0) for m in _SECTOR_V.finditer(text)], question)
+    if kind == PERSON and (_NAME_Q.search(question) or _AUTHOR_Q.search(question)):
+        people = [m.group(0) for m in _PERSON_V.finditer(text)
+                  if any(_uncommon(part) for w in m.group(0).split() if w[0].isupper() for part in re.split(r"[-’']", w) if part)]
+        return _new(people, question)
     if kind in (PERSON, NAME):
         text = text.strip()
         named = _names(text, lang or detect_lang(text))
         if kind == NAME:  # a version or a plan ("Sourcegraph 5.0", "Tier 2")
             named += [w for w in _WORD.findall(text) if has_number(w) and any(c.isdigit() for c in w)]
         # a role or a team answers who, and which team ("the Code Search team owns it"), not which tool
-        if kind == PERSON or _TEAM_Q.search(question):
+        if (kind == PERSON or _TEAM_Q.search(question)) and not _NAME_Q.search(question):
             named += [m.group(0) for m in _ROLE_V.finditer(text)]
         return _new(named, question)
     return True
