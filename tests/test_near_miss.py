@@ -83,6 +83,16 @@ def test_a_count_counts_things() -> None:
     assert not holds(COUNT, "Die Messe läuft vom 14.–18. März.", q)
     assert holds(COUNT, "An der Studie nahmen 6000 Unternehmen teil.", q)
     assert holds(COUNT, "Wir haben 8 wesentliche Faktoren identifiziert.", q)
+    # a number in words after a German noun is no label ("Halle 4" is one)
+    assert holds(COUNT, "Die Studie identifiziert in deutschen Unternehmen vier zentrale Schwachstellen.", q)
+    # "one of" counts nothing
+    assert not holds(COUNT, "Our knowledge base is one of Support's most powerful tools.", "How many articles are there?")
+    # asked how many things, a span of time is no count of them; asked how many days, it is
+    q = "How many tickets did the support team handle last year?"
+    assert not holds(COUNT, "Defect tickets: the number of defect tickets in the last 90 days.", q)
+    assert holds(COUNT, "The team handled 12,000 tickets.", q)
+    assert holds(COUNT, "Refunds are paid within 90 days.", "Within how many days are refunds paid?")
+    assert holds(COUNT, "Zwei Personen haben je 3 - 4 Stunden Dienst.", "Wie viele Personen haben Dienst?")
 
 
 def test_a_name_is_a_proper_name_or_a_role() -> None:

@@ -8,7 +8,9 @@ sentence gives one, for deciding near misses.
 - what the question already says does not answer it: asked how many firms took part in "the 2020 study",
   the sentence "… the 2020 study …" holds the question's own year, not the count;
 - a count is a number of things: not a German article ("ein Ergebnis"), a percentage ("37 Prozent"), an
-  amount, or the label of a thing ("Halle 4", "Article #1", "Step 3");
+  amount, "one of …", or the label of a thing ("Halle 4", "Article #1", "Step 3"; a number in words is never
+  a label: "Unternehmen vier zentrale Schwachstellen"); asked how many of something other than time ("how many
+  tickets"), a span of time ("the last 90 days") counts none of them;
 - a share asked as a percentage is a percentage or a fraction, not an amount (a "rate" may be either);
 - asked for the name of someone, or who wrote something, a person's name answers (capitalised words in a row,
   one of them uncommon), not a role ("the TA manager") or an acronym ("CEM");
@@ -81,6 +83,15 @@ _NOT_COUNT_AFTER = re.compile(r"\s?(%|percent\b|per cent\b|prozent\b|[km]?\s?(us
 # German ordinals in a range of dates ("14.–18. März", "14. bis 18.") are days, not counts.
 _ORDINAL_RANGE = re.compile(r"\.\s*(?:[–-]|bis\b)")
 _LABEL_BEFORE = re.compile(r"(#|[$€£]|(?<![.!?:]\s)(?<!^)\b[A-ZÄÖÜ][\w-]*[a-zäöüß]\s)\s?$")
+# "One of the …" / "one of Support's tools" counts nothing.
+_ONE_OF = re.compile(r"one\s+of\b", re.I)
+# Units of time: a number before one is a duration ("90 days", "drei Wochen"), not a count of things.
+_TIME_UNITS = (r"(?:business\s+|working\s+)?(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|"
+               r"quarters?|sekunden|minuten|stunden|tagen?|werktagen?|wochen|monaten?|jahren?|quartalen?)")
+_TIME = re.compile(rf"\b{_TIME_UNITS}\b", re.I)
+_TIME_AFTER = re.compile(rf"\s*(?:-\s*|\s)?{_TIME_UNITS}\b", re.I)
+# What "how many" counts: the (up to three) words after it.
+_HOW_MANY = re.compile(r"\b(?:how many|wie viele?r?|number of|anzahl(?:\s+(?:der|an|von))?)\s+((?:[\w-]+\s*){1,3})", re.I)
 # A rate may be a share or an amount ("churn rate", "daily rate").
 _SHARE_V = re.compile(r"(\d[\d.,]*)\s?(%|percent|per cent|prozent)|\b(half|third|quarter|majority|most|hälfte|"
                       r"drittel|viertel|mehrheit|meisten)\b|([$€£]\s?\d[\d.,]*)", re.I)
@@ -157,11 +168,20 @@ def _new(matches: list[str], question: str) -> bool:
     return any(m and any(w.lower().strip(_PUNCT) not in said for w in m.split()) for m in matches)
 
 
-def _counts(text: str) -> list[str]:
-    """The numbers in `text` that may count something."""
+def _counts(text: str, things: bool = False) -> list[str]:
+    """The numbers in `text` that may count something (with `things`: something other than time)."""
     return [m.group(0) for m in _COUNT_V.finditer(text)
             if not _NOT_COUNT_AFTER.match(text, m.end()) and not _ORDINAL_RANGE.match(text, m.end())
-            and not _LABEL_BEFORE.search(text[: m.start()])]
+            and not (m.group(0)[0].isdigit() and _LABEL_BEFORE.search(text[: m.start()]))
+            and not _ONE_OF.match(text, m.start())
+            and not (things and _TIME_AFTER.match(text, m.end()))]
+
+
+def _counts_things(question: str) -> bool:
+    """Does the question ask how many of something other than a span of time ("how many tickets", not "how
+    many days")? Then a duration ("the last 90 days") counts nothing it asks about."""
+    m = _HOW_MANY.search(question)
+    return m is not None and not _TIME.search(m.group(1))
 
 
 def _compound(word: str) -> bool:
@@ -200,7 +220,7 @@ def _uncommon(word: str) -> bool:
 def holds(kind: str, text: str, question: str, lang: str = "") -> bool:
     """Does `text` give a detail of `kind` beyond what `question` already says? (`lang`: the text's.)"""
     if kind == COUNT:
-        return _new(_counts(text), question)
+        return _new(_counts(text, _counts_things(question)), question)
     if kind == SHARE:
         money = _PERCENT_Q.search(question) is None
         return _new([m.group(1) or m.group(3) or (m.group(4) if money else "") or "" for m in _SHARE_V.finditer(text)],
