@@ -65,6 +65,7 @@ def test_kinds_of_detail_beyond_figures_and_names() -> None:
     assert holds(PLACE, "Most customers are in Germany and Switzerland.", q)
     assert holds(PLACE, "They cover AMER and EMEA hours as a pair.", q)
     assert not holds(PLACE, "Customers are onboarded by the Digital Success team in weekly calls.", q)
+    assert not holds(PLACE, "Our team is located in several geographies around the world.", q)
     q = "Welche Branche bietet die beste Customer Experience?"
     assert holds(SECTOR, "Die Finanzbranche liegt vorn, vor den Versicherungen.", q)
     assert holds(SECTOR, "The retail industry leads the ranking.", q)

@@ -141,7 +141,9 @@ def _countries() -> re.Pattern[str]:
     """Country and region names in English and German, from the CLDR data that `babel` ships."""
     from babel import Locale
 
-    names = {n for lang in ("en", "de") for n in Locale(lang).territories.values() if len(n) > 3}
+    # not "the world" (code 001) nor "Unknown Region" (ZZ): they name no country or region
+    names = {n for lang in ("en", "de") for code, n in Locale(lang).territories.items()
+             if len(n) > 3 and code not in ("001", "ZZ")}
     return re.compile(r"\b(" + "|".join(sorted(map(re.escape, names), key=len, reverse=True)) + r")\b")
 
 
