@@ -146,8 +146,15 @@ def main() -> None:
         print(f"fitted on both     {name:<6} top1={r[0]:.3f} top3={r[1]:.3f}")
     print(json.dumps({f: round(float(v), 4) for f, v in zip(FEATURES, w_all, strict=True)}))
     if args.write:
+        # The near-miss check ranks units by topic alone (`chooser.topic_weights`): the same fit without detail_ok.
+        no_detail = np.array([f != "detail_ok" for f in FEATURES], dtype=float)
+        w_topic = fit([(i, x * no_detail, y) for i, x, y in data["train"] + data["dev"]], len(FEATURES), l2=args.l2,
+                      verbose=False)
         out = {"note": "fitted by bench/fit_chooser.py on bench/eval/train_questions.jsonl + the dev set",
-               "bias": 0.0, "weights": {f: round(float(v), 4) for f, v in zip(FEATURES, w_all, strict=True)}}
+               "bias": 0.0, "weights": {f: round(float(v), 4) for f, v in zip(FEATURES, w_all, strict=True)},
+               "topic": {f: round(float(v), 4) for f, v in zip(FEATURES, w_topic, strict=True) if f != "detail_ok"},
+               "topic_note": "the same fit without detail_ok: which units are about what is asked "
+                             "(bot/ask/abstain.py reads the detail asked for from the first three by these)"}
         (ROOT / "bot" / "ask" / "chooser.json").write_text(json.dumps(out, indent=2) + "\n")
         print("written bot/ask/chooser.json", file=sys.stderr)
 

@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 
 from bot.ask.answertype import NAME, NUMBER, PERSON, Wants
-from bot.ask.chooser import Candidate, Scored
+from bot.ask.chooser import Candidate, Scored, topic_weights
 from bot.ask.detail import asked, holds
 from bot.ask.extractive import following
 
@@ -47,13 +47,21 @@ def _with_parent(scored: Scored, c: Candidate, first: bool = False) -> str:
     return f"{parent} {c.unit.text}" + (f" {nxt.text}" if nxt is not None else "")
 
 
+def on_topic(scored: Scored) -> list[Candidate]:
+    """The units ranked by how much they are about what is asked (`chooser.topic_weights`, fitted without the
+    chooser's detail signal): with it, a unit holding some figure or name climbs into the first three whatever
+    it is about, and a near miss would always look answered."""
+    w = topic_weights()
+    return sorted(scored.ranked, key=lambda c: -float(w @ c.x))
+
+
 def detail_miss(question: str, scored: Scored) -> float:
-    """1.0 when the question asks for a detail and none of the units to be quoted gives one."""
+    """1.0 when the question asks for a detail and none of the units most about it gives one."""
     kind = asked(question)
     if kind is None:
         return 0.0
     return float(not any(holds(kind, _with_parent(scored, c, k == 0), question, scored.docs[c.cite].lang)
-                         for k, c in enumerate(scored.ranked[:QUOTED])))
+                         for k, c in enumerate(on_topic(scored)[:QUOTED])))
 
 
 def features(

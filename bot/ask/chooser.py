@@ -4,6 +4,10 @@ The score is a weighted sum of signals (`FEATURES`); the weights are fitted by `
 on labelled questions the project wrote for that purpose (bench/eval/train_questions.jsonl and the dev
 set), and committed in `chooser.json`. No single signal decides: meaning alone (e5) finds the topic but
 not the sentence with the figure; words alone fail across languages.
+
+One signal (`detail_ok`) is whether a unit, read with its parent item, holds the kind of detail the question
+asks for (`bot.ask.detail`: a count, a share, an amount, a date, a person's name, a country …). The near-miss
+check must not read units that climbed on it alone: it ranks by `topic_weights`, the same fit without it.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +34,7 @@ COVER = 3.0
 FEATURES = (
     "sem", "sem_rel", "kw", "kw_ctx", "type_ok", "in_passage", "pass_rel", "doc_rank", "item", "row",
     "colon", "opening", "short", "logw", "list_q_item", "sem_focus", "sem_focus_rel", "hub", "lead_sim",
+    "detail_ok",
 )
 # A unit's "hubness" (feature `hub`): its mean similarity to its HUB_K nearest units of the same document.
 HUB_K = 5
@@ -60,9 +66,25 @@ _ASKS = re.compile(r"\b(?:which|what|welche[rsnm]?|was\s+für|wie\s+viele)\s+((?
 
 
 @lru_cache(maxsize=1)
+def _raw() -> dict[str, Any]:
+    raw: dict[str, Any] = json.loads(resources.files("bot.ask").joinpath("chooser.json").read_text())
+    return raw
+
+
+@lru_cache(maxsize=1)
 def weights() -> tuple[npt.NDArray[np.float64], float]:
-    raw = json.loads(resources.files("bot.ask").joinpath("chooser.json").read_text())
+    raw = _raw()
     return np.array([float(raw["weights"].get(f, 0.0)) for f in FEATURES]), float(raw.get("bias", 0.0))
+
+
+@lru_cache(maxsize=1)
+def topic_weights() -> npt.NDArray[np.float64]:
+    """Weights fitted without `detail_ok` (`--drop detail_ok`): they rank units by how much they are about what
+    is asked, whether or not they hold the kind of detail asked for. The near-miss check reads those units: with
+    `detail_ok`, any unit holding some figure or name climbs into the first three."""
+    raw = _raw()
+    topic = raw.get("topic", raw["weights"])
+    return np.array([0.0 if f == "detail_ok" else float(topic.get(f, 0.0)) for f in FEATURES])
 
 
 def terms(text: str) -> set[str]:
@@ -182,6 +204,8 @@ def score(
         for t in extra:
             qweights.setdefault(t, idf(t) * 0.8)
     w, bias = weights()
+    from bot.ask.detail import asked, holds
+    detail = asked(question)
     cands: list[Candidate] = []
     sems: list[float] = []
     fsems: list[float] = []
@@ -232,6 +256,7 @@ def score(
                 float(want.kind == LIST and u.kind == ITEM),
                 float(fsim[u.n]), 0.0,
                 hub.get(u.n, 0.0), lead.get(u.n, 0.0),
+                0.0 if detail is None else (1.0 if holds(detail, _with_parent(u, d.units), question, d.lang) else -1.0),
             ])
             sems.append(float(sim[u.n]))
             fsems.append(float(fsim[u.n]))
@@ -249,6 +274,11 @@ def score(
             seen.add(c.unit.text)
             ranked.append(c)
     return Scored(ranked, {d.cite: d for d in docs}, qweights)
+
+
+def _with_parent(u: Unit, all_units: list[Unit]) -> str:
+    parent = all_units[u.parent].text if 0 <= u.parent < len(all_units) else ""
+    return f"{parent} {u.text}"
 
 
 def _hubness(d: DocInput, idx: list[int], has_vec: bool) -> tuple[dict[int, float], dict[int, float]]:
