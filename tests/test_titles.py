@@ -42,6 +42,18 @@ def test_a_name_of_ids_is_no_title_and_the_first_sentence_stands_in() -> None:
     assert titles.readable_title(named) == named.title == "Refund policy"
 
 
+def test_a_dateline_is_no_title_and_a_title_line_is_one() -> None:
+    assert titles.is_dateline("17. Mai 22") and titles.is_dateline("May 17, 2022") and titles.is_dateline("2022-05-17")
+    assert not titles.is_dateline("Report 2024") and not titles.is_dateline("Willkommen")
+    dated = load(Path("002_b9c0c9c89ddf8fe3.txt"), (
+        b"17. Mai 22\nWillkommen in der CX-Organisation\nPerspektiven auf die Gestaltung von Customer Experience\n"
+        b"Der Kunde steht im Mittelpunkt, sagen viele. Die Erfahrungen decken sich nicht immer damit.\n"))
+    assert titles.readable_title(dated) == "Willkommen in der CX-Organisation"
+    # a first line that is a sentence is no title line: the first sentence stands in, shortened
+    doc = load(Path(HASHED), ARTICLE.encode())
+    assert titles.readable_title(doc).startswith("Beim Beschwerdemanagement")
+
+
 def test_shown_paths_stay_inside_the_knowledge_folder() -> None:
     assert shown_path("trends/004_x.txt") == "trends/004_x.txt"
     assert shown_path("./trends/004_x.txt") == "trends/004_x.txt"
