@@ -111,6 +111,8 @@ def test_a_name_is_a_proper_name_or_a_role() -> None:
                  "Who receives the check-in email?")
     assert holds(NAME, "Owner: Currently, the Code Search team owns responding to this feedback.",
                  "Which team answers the feedback?", "en")
+    assert holds(NAME, "The messenger is always a member of support.",
+                 "During an incident, which team does the messenger come from?", "en")
     # ... but not which tool
     assert not holds(NAME, "Owner: CS team owns support tickets in Zendesk.",
                      "Which ticket system did the support team use before Zendesk?", "en")

@@ -132,6 +132,9 @@ _PERSON_V = re.compile(r"\b[A-ZÄÖÜ][\w’'-]*[a-zäöüß][\w’'-]*(?:\s+(?:
 
 
 PERSON_ZIPF = 4.0
+# Asked which team, a business function answers also in lower case ("always a member of support").
+_FUNCTION = re.compile(r"\b(?:support|engineering|sales|marketing|product|security|legal|finance|leadership|"
+                       r"operations|analytics|vertrieb|kundenservice|entwicklung|buchhaltung)\b", re.I)
 _TEAM_Q = re.compile(r"\b(which|what|welche[nmrs]?)\s+(?:[\w-]+\s+){0,2}(teams?|group|department|abteilung|gruppe)\b",
                      re.I)
 
@@ -252,5 +255,7 @@ def holds(kind: str, text: str, question: str, lang: str = "") -> bool:
         # a role or a team answers who, and which team ("the Code Search team owns it"), not which tool
         if (kind == PERSON or _TEAM_Q.search(question)) and not _NAME_Q.search(question):
             named += [m.group(0) for m in _ROLE_V.finditer(text)]
+        if _TEAM_Q.search(question):
+            named += [m.group(0) for m in _FUNCTION.finditer(text)]
         return _new(named, question)
     return True
