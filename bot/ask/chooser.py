@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.ask.answertype import LIST, NAME, NUMBER, PERSON, Wants, satisfies
+from bot.ask.detail import asked, holds
 from bot.ingest.units import HEADING, ITEM, ROW, Unit, clean, units
 from bot.text import stems
 
@@ -204,7 +205,6 @@ def score(
         for t in extra:
             qweights.setdefault(t, idf(t) * 0.8)
     w, bias = weights()
-    from bot.ask.detail import asked, holds
     detail = asked(question)
     cands: list[Candidate] = []
     sems: list[float] = []
