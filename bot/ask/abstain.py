@@ -19,7 +19,7 @@ from functools import lru_cache
 from importlib import resources
 
 from bot.ask.answertype import NAME, NUMBER, PERSON, Wants
-from bot.ask.chooser import Candidate, Scored, topic_weights
+from bot.ask.chooser import Candidate, Scored, topic_weights, with_parent
 from bot.ask.detail import asked, holds
 from bot.ask.extractive import following
 
@@ -42,9 +42,8 @@ def _with_parent(scored: Scored, c: Candidate, first: bool = False) -> str:
     """A unit as an answer quotes it: with its parent item, and, for the first line, the sentence after it
     in its paragraph (see `extractive.compose`)."""
     units = scored.units_of(c)
-    parent = units[c.unit.parent].text if 0 <= c.unit.parent < len(units) else ""
     nxt = following(c, units) if first else None
-    return f"{parent} {c.unit.text}" + (f" {nxt.text}" if nxt is not None else "")
+    return with_parent(c.unit, units) + (f" {nxt.text}" if nxt is not None else "")
 
 
 def on_topic(scored: Scored) -> list[Candidate]:

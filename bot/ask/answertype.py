@@ -71,12 +71,13 @@ def wants(question: str) -> Wants:
 
 
 @lru_cache(maxsize=4096)
-def rare(word: str) -> bool:
-    """Rare in general English and German (names of people, products, firms are), per `wordfreq`."""
+def rare(word: str, below: float = 3.3) -> bool:
+    """Rare in general English and German (names of people, products, firms are), per `wordfreq`: less
+    frequent than `below` on its Zipf scale in both."""
     from wordfreq import zipf_frequency
 
     w = word.lower().strip(".-")
-    return max(float(zipf_frequency(w, "en")), float(zipf_frequency(w, "de"))) < 3.3
+    return max(float(zipf_frequency(w, "en")), float(zipf_frequency(w, "de"))) < below
 
 
 def has_number(text: str) -> bool:

@@ -256,7 +256,7 @@ def score(
                 float(want.kind == LIST and u.kind == ITEM),
                 float(fsim[u.n]), 0.0,
                 hub.get(u.n, 0.0), lead.get(u.n, 0.0),
-                0.0 if detail is None else (1.0 if holds(detail, _with_parent(u, d.units), question, d.lang) else -1.0),
+                0.0 if detail is None else (1.0 if holds(detail, with_parent(u, d.units), question, d.lang) else -1.0),
             ])
             sems.append(float(sim[u.n]))
             fsems.append(float(fsim[u.n]))
@@ -276,7 +276,8 @@ def score(
     return Scored(ranked, {d.cite: d for d in docs}, qweights)
 
 
-def _with_parent(u: Unit, all_units: list[Unit]) -> str:
+def with_parent(u: Unit, all_units: Sequence[Unit]) -> str:
+    """A unit's text after its parent item's (a nested item says little on its own)."""
     parent = all_units[u.parent].text if 0 <= u.parent < len(all_units) else ""
     return f"{parent} {u.text}"
 
@@ -313,5 +314,4 @@ def _locator(u: Unit) -> str:
 def _type_ok(want: Wants, u: Unit, all_units: list[Unit]) -> float:
     if want.kind not in (NUMBER, PERSON, NAME):
         return 0.0
-    parent = all_units[u.parent].text if 0 <= u.parent < len(all_units) else ""
-    return 1.0 if satisfies(want, f"{parent} {u.text}") else -1.0
+    return 1.0 if satisfies(want, with_parent(u, all_units)) else -1.0

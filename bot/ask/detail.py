@@ -130,7 +130,8 @@ _AUTHOR_Q = re.compile(r"\bwho wrote\b|\bauthors?\b|\bautor(?:in|en)?\b|\bverfas
 # language ("Harald Henn", "Springer-Autor Holger von Seherr-Thoß"; not "Customer Experience" or "TA leadership").
 _PERSON_V = re.compile(r"\b[A-ZÄÖÜ][\w’'-]*[a-zäöüß][\w’'-]*(?:\s+(?:(?:von|van|de|der|zu)\s+)?[A-ZÄÖÜ][\w’'-]*[a-zäöüß][\w’'-]*)+")
 
-
+# A person's name has a part less common than this (wordfreq's Zipf scale): "Pamela", "Harald" are, "customer",
+# "security", "management" are not. Looser than `answertype.rare`'s default, which a first name may fail.
 PERSON_ZIPF = 4.0
 # Asked which team, a business function answers also in lower case ("always a member of support").
 _FUNCTION = re.compile(r"\b(?:support|engineering|sales|marketing|product|security|legal|finance|leadership|"
@@ -213,15 +214,6 @@ def _names(text: str, lang: str) -> list[str]:
     return out
 
 
-def _uncommon(word: str) -> bool:
-    """Less common in general English and German than words like "customer", "security" or "management"
-    (first names are: "Pamela", "Harald"); looser than `answertype.rare`, which a first name may fail."""
-    from wordfreq import zipf_frequency
-
-    w = word.lower()
-    return max(zipf_frequency(w, "en"), zipf_frequency(w, "de")) < PERSON_ZIPF
-
-
 def holds(kind: str, text: str, question: str, lang: str = "") -> bool:
     """Does `text` give a detail of `kind` beyond what `question` already says? (`lang`: the text's.)"""
     if kind == COUNT:
@@ -245,7 +237,8 @@ def holds(kind: str, text: str, question: str, lang: str = "") -> bool:
         return _new([m.group(0) for m in _SECTOR_V.finditer(text)], question)
     if kind == PERSON and (_NAME_Q.search(question) or _AUTHOR_Q.search(question)):
         people = [m.group(0) for m in _PERSON_V.finditer(text)
-                  if any(_uncommon(part) for w in m.group(0).split() if w[0].isupper() for part in re.split(r"[-’']", w) if part)]
+                  if any(rare(part, PERSON_ZIPF) for w in m.group(0).split() if w[0].isupper()
+                         for part in re.split(r"[-’']", w) if part)]
         return _new(people, question)
     if kind in (PERSON, NAME):
         text = text.strip()

@@ -81,10 +81,10 @@ def entries(index: Path, data: Path) -> Iterator[tuple[str, set[str]]]:
 class Glossary:
     """Words of one language → the index's words of another that translate them."""
 
-    def __init__(self, table: dict[str, list[str]] | None = None, everyday: bool = True) -> None:
+    def __init__(self, table: dict[str, list[str]] | None = None) -> None:
         self.table = table or {}
-        # Whether everyday words are looked up (`lexicon.everyday`): see `EVERYDAY`.
-        self.everyday = everyday
+        # Whether everyday words are looked up (`lexicon.everyday`): set per source language, see `EVERYDAY`.
+        self.everyday = True
 
     def __len__(self) -> int:
         return len(self.table)
