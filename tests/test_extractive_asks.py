@@ -92,3 +92,47 @@ def test_a_question_of_one_ask_is_answered_as_before() -> None:
     scored = _scored(question, _doc(ROTATION))
     assert scored.asks == []
     assert "one week" in compose(scored, wants(question)).splitlines()[0]
+
+
+HEALTH = """# Health score
+
+## Score
+
+The health score is calculated from the following standard categories:
+
+| Category | Weight |
+|---|---|
+| Pulse | 5% |
+| Tech status | 15% |
+| Relationships | 25% |
+
+The full summary of the survey is published under this address:
+
+https://example.org/survey-summary
+
+## Other
+
+Scores are refreshed every hour.
+"""
+
+
+def test_a_colon_sentence_brings_the_table_it_introduces() -> None:
+    question = "How is the health score calculated?"
+    lines = compose(_scored(question, _doc(HEALTH)), wants(question)).splitlines()
+    assert lines[0].startswith("The health score is calculated from the following standard categories:")
+    assert [line.split(" · ")[0] for line in lines[1:4]] == [
+        "- Category: Pulse", "- Category: Tech status", "- Category: Relationships"]
+    assert "Weight: 25%" in lines[3]
+
+
+def test_a_colon_sentence_without_a_list_brings_the_line_it_announces() -> None:
+    question = "Where is the full summary of the survey published?"
+    first = compose(_scored(question, _doc(HEALTH)), wants(question)).splitlines()[0]
+    assert first.startswith("The full summary of the survey is published under this address: https://example.org/survey-summary")
+
+
+def test_a_list_question_answered_by_a_table_row_gets_the_whole_table() -> None:
+    question = "Which two categories weigh the least?"
+    lines = compose(_scored(question, _doc(HEALTH)), wants(question)).splitlines()
+    rows = [line for line in lines if "Weight:" in line]
+    assert len(rows) == 3 and "Pulse" in rows[0] and "Relationships" in rows[2]

@@ -8,7 +8,8 @@ Every unit of the best documents is scored against the question by several signa
 English), the question's words and their translations, the answer kind asked for (a figure, a name, a
 list), whether retrieval found it, and where it sits. The best unit is the first line, with the sentence
 after it in its paragraph (the best match often restates the question and the next sentence answers it); a list it
-introduces follows complete, a nested item comes with its parent, a table row with its header, a
+introduces follows complete (a short table too; a sentence that ends with ':' before neither brings the
+line it announces), a nested item comes with its parent, a table row with its header, a
 "This …" sentence with the sentence it continues (and a "This …" sentence that adds none of the
 question's words is not the first line: the sentence it continues is). A long list item of several sentences
 as the first line is cut to its label and the sentence that answers, so its fact is not pushed past the
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 from bot.ask.answertype import LIST, NAME, NUMBER, PERSON, Wants, satisfies
 from bot.ask.chooser import COVER, FEATURES, Candidate, Scored, terms
 from bot.ask.chooser import weights as chooser_weights
-from bot.ingest.units import ITEM, ROW, SENTENCE, Unit
+from bot.ingest.units import HEADING, ITEM, ROW, SENTENCE, Unit
 from bot.text import sentences
 
 # The answer's length: the best unit (and the list it introduces) always; further units, best first
@@ -131,13 +132,33 @@ def _list_after(u: Unit, units: Sequence[Unit]) -> list[Unit]:
         items = [v for v in units if v.intro == u.n and v.parent < 0]
         if items:
             return items[:MAX_LIST_ITEMS]
+        rows = _table_after(u, units)
+        if rows:
+            return rows
         nxt = [v for v in units[u.n + 1 : u.n + 1 + MAX_LIST_ITEMS] if v.kind == ITEM and v.block == units[u.n + 1].block]
         return nxt if u.n + 1 < len(units) else []
     return []
 
 
+def _table_after(u: Unit, units: Sequence[Unit]) -> list[Unit]:
+    """The rows of a table right after `u` ("… calculated using the following standard categories:" and the
+    table of categories and weights), when they are few and short enough to quote whole."""
+    head = u.n + 1
+    if head >= len(units) or units[head].kind != HEADING or units[head].section != u.section:
+        return []
+    return _whole_table([v for v in units[head + 1 :] if v.kind == ROW and v.parent == head])
+
+
+def _whole_table(rows: list[Unit]) -> list[Unit]:
+    """A table's rows, if few and short enough to quote whole (a list is quoted complete; a long table is not
+    an answer line); else none."""
+    return rows if len(rows) <= MAX_LIST_ITEMS and sum(_words(v.text) for v in rows) <= MAX_WORDS else []
+
+
 def _siblings(c: Candidate, units: Sequence[Unit]) -> list[Unit]:
     u = c.unit
+    if u.kind == ROW:  # a table's rows, when few and short enough to quote whole
+        return _whole_table([v for v in units if v.kind == ROW and v.parent == u.parent])
     return [v for v in units if v.block == u.block and v.parent == u.parent and v.kind == ITEM][:MAX_LIST_ITEMS]
 
 
@@ -176,9 +197,14 @@ def following(best: Candidate, units: Sequence[Unit]) -> Unit | None:
     question best often restates it ("Meeting the SLA requires …") and the next one answers ("We aim
     to meet this 95% of the time")."""
     u = best.unit
-    if u.kind != SENTENCE or u.text.rstrip().endswith(":") or u.n + 1 >= len(units):
+    if u.kind != SENTENCE or u.n + 1 >= len(units):
         return None
     v = units[u.n + 1]
+    if u.text.rstrip().endswith(":"):  # what a colon announces, when no list or table follows: the next line
+        table_head = v.n + 1 < len(units) and units[v.n + 1].kind == ROW and units[v.n + 1].parent == v.n
+        if _list_after(u, units) or v.kind == ROW or table_head:
+            return None
+        return v if v.kind in (SENTENCE, HEADING) and not v.text.rstrip().endswith("?") else None
     # a question is no answer ("Why does it matter?"); a sentence that introduces questions may be one
     # ("The survey asks three things: how important is CX, where does it sit …?")
     asks = v.text.rstrip().endswith("?") and ":" not in v.text
@@ -214,10 +240,13 @@ def compose(scored: Scored, want: Wants) -> str:
     items = _list_after(best.unit, units)
     if not items and nxt is not None:  # "… must be tied to X. Firms should watch these points:" and its list
         items = _list_after(nxt, units)
-    if not items and best.unit.kind == ITEM and want.kind == LIST:
+    if not items and best.unit.kind in (ITEM, ROW) and want.kind == LIST:
         siblings = _siblings(best, units)
         if len(siblings) > 1:  # the whole list in its own order (after its intro), the best entry in place
             intro = best.unit.intro if best.unit.depth == 0 and 0 <= best.unit.intro < len(units) else -1
+            if best.unit.kind == ROW:  # a table's intro: a sentence ending ':' right before its header
+                head = best.unit.parent
+                intro = head - 1 if head > 0 and units[head - 1].text.rstrip().endswith(":") else -1
             if intro >= 0:
                 pieces, items = [Piece(best.cite, units[intro].text)], siblings
             else:
