@@ -136,3 +136,12 @@ def test_a_list_question_answered_by_a_table_row_gets_the_whole_table() -> None:
     lines = compose(_scored(question, _doc(HEALTH)), wants(question)).splitlines()
     rows = [line for line in lines if "Weight:" in line]
     assert len(rows) == 3 and "Pulse" in rows[0] and "Relationships" in rows[2]
+
+
+def test_across_a_section_break_the_announced_line_is_the_new_sections_title() -> None:
+    cut = units([("Survey", "Our survey found three weak points:"),
+                 ("Poor alignment of IT and business", "Projects are led by IT departments.")])
+    doc = DocInput(1, "survey.md", "en", cut, np.zeros((len(cut), 0), dtype=np.float32), [], 0)
+    question = "Which weak points did our survey find?"
+    first = compose(_scored(question, doc), wants(question)).splitlines()[0]
+    assert first.startswith("Our survey found three weak points: Poor alignment of IT and business — Projects are led")

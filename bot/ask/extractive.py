@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.ask.answertype import LIST, NAME, NUMBER, PERSON, Wants, satisfies
 from bot.ask.chooser import COVER, FEATURES, Candidate, Scored, terms
@@ -204,7 +204,11 @@ def following(best: Candidate, units: Sequence[Unit]) -> Unit | None:
         table_head = v.n + 1 < len(units) and units[v.n + 1].kind == ROW and units[v.n + 1].parent == v.n
         if _list_after(u, units) or v.kind == ROW or table_head:
             return None
-        return v if v.kind in (SENTENCE, HEADING) and not v.text.rstrip().endswith("?") else None
+        if v.kind not in (SENTENCE, HEADING) or v.text.rstrip().endswith("?"):
+            return None
+        # across a section break the new section's title is the first thing announced ("… four weak points:",
+        # then the section "Poor alignment of IT and business"; "… at these links:", then a link as a title)
+        return replace(v, text=f"{v.section} — {v.text}") if v.section and v.section != u.section else v
     # a question is no answer ("Why does it matter?"); a sentence that introduces questions may be one
     # ("The survey asks three things: how important is CX, where does it sit …?")
     asks = v.text.rstrip().endswith("?") and ":" not in v.text
