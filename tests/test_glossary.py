@@ -52,8 +52,9 @@ ENTRIES = [
     ("etw. erledigen", "to get something done"),  # a phrase as headword: no word of a question
     ("Beirat", "   Note: no translation on the first line"),
     ("Umschreibung", "a person who walks a very long way round something"),  # a paraphrase, not a word
+    ("Rufbereitschaft", " [adm.] on-call service <n>"),  # a translation under a subject label, indented
 ]
-VOCAB = {"leave", "queue", "line", "customer", "problem", "issue", "done", "walks", "application"}
+VOCAB = {"leave", "queue", "line", "customer", "problem", "issue", "done", "walks", "application", "call", "service"}
 
 
 def test_a_headword_maps_to_the_index_words_of_its_first_translation_line(tmp_path: Path) -> None:
@@ -63,6 +64,7 @@ def test_a_headword_maps_to_the_index_words_of_its_first_translation_line(tmp_pa
     assert g.lookup("warteschlange") == ["line", "queue"]  # labels and grammar tags are not words
     assert g.lookup("kunde") == ["customer"]  # "punter" is not in the index
     assert g.lookup("etw. erledigen") == [] and g.lookup("beirat") == [] and g.lookup("umschreibung") == []
+    assert g.lookup("rufbereitschaft") == ["call", "service"]  # the label is no word, the line still counts
     # compounds the dictionary lacks: the hyphenated last part, else the longest known head
     assert g.lookup("ticket-warteschlange") == ["line", "queue"]
     assert g.lookup("kundenproblem") == ["issue", "problem"]
@@ -124,6 +126,8 @@ def test_freedicts_german_english_dictionary_translates_what_the_embeddings_miss
     assert "leave" in g.lookup("urlaubsantrag")
     assert "queue" in g.lookup("warteschlange")
     assert "customer" in g.lookup("kunde") and "exceptions" in g.lookup("ausnahmen")
+    # a quarter of its entries carry a subject label ("Rufbereitschaft" is "[adm.] on-call service")
+    assert "call" in glossary.load(SYSTEM, None, "de", "en", {"call", "service"}).lookup("rufbereitschaft")
 
 
 def test_ingest_builds_the_table_that_answering_then_reads(settings_factory: Any, tmp_path: Path) -> None:

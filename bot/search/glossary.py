@@ -44,6 +44,8 @@ MAX_PHRASE = 3
 # match German sentences about anything. The German-English one gives few senses per word, and its everyday
 # words ("Stellen", "Schlüssel", "melden") carry German questions about English pages.
 EVERYDAY = {"en": False, "de": True}
+# Bumped when the way a table is read from a dictionary changes: cached tables of another version are rebuilt.
+VERSION = 2  # 2: translations under a subject label ("[adm.]", "[econ.]") read too
 # A compound's head ("Kundenproblem" → "problem") is looked up when the word itself is missing.
 MIN_HEAD = 4
 
@@ -67,7 +69,8 @@ def entries(index: Path, data: Path) -> Iterator[tuple[str, set[str]]]:
         except KeyError:
             continue
         body = text[start : start + size].decode("utf-8", errors="replace").split("\n")
-        if len(body) < 2 or not body[1] or body[1][0].isspace():
+        # the first translation line; one indented under a subject label ("  [adm.] on-call service") counts too
+        if len(body) < 2 or not body[1] or (body[1][0].isspace() and not body[1].lstrip().startswith("[")):
             continue
         found: set[str] = set()
         for phrase in _MARKUP.sub(" ", body[1]).split(","):
@@ -139,7 +142,7 @@ def load(dictionary_dir: Path | None, cache_dir: Path | None, source: str, targe
         return Glossary()
     stat = index.stat(), data.stat()
     key = hashlib.sha1(
-        json.dumps([stem, [s.st_size for s in stat], [s.st_mtime_ns for s in stat], sorted(vocabulary)]).encode()
+        json.dumps([VERSION, stem, [s.st_size for s in stat], [s.st_mtime_ns for s in stat], sorted(vocabulary)]).encode()
     ).hexdigest()[:16]
     cached = cache_dir / f"glossary-{source}-{target}-{key}.json" if cache_dir is not None else None
     if cached is not None and cached.exists():
