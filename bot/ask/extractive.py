@@ -195,7 +195,8 @@ def _list_of(c: Candidate, ranked: Sequence[Candidate], scored: Scored) -> Candi
 def following(best: Candidate, units: Sequence[Unit]) -> Unit | None:
     """The sentence after the best one in its paragraph, quoted with it: the sentence that matches a
     question best often restates it ("Meeting the SLA requires …") and the next one answers ("We aim
-    to meet this 95% of the time")."""
+    to meet this 95% of the time"). After a sentence ending ':' that introduces no list or table, the next line is
+    what it announces ("… under the following links:" and the link)."""
     u = best.unit
     if u.kind != SENTENCE or u.n + 1 >= len(units):
         return None
