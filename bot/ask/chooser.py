@@ -80,7 +80,7 @@ def weights() -> tuple[npt.NDArray[np.float64], float]:
 
 @lru_cache(maxsize=1)
 def topic_weights() -> npt.NDArray[np.float64]:
-    """Weights fitted without `detail_ok` (`--drop detail_ok`): they rank units by how much they are about what
+    """Weights fitted without `detail_ok` (chooser.json "topic", written by `bench/fit_chooser.py --write`): they rank units by how much they are about what
     is asked, whether or not they hold the kind of detail asked for. The near-miss check reads those units: with
     `detail_ok`, any unit holding some figure or name climbs into the first three."""
     raw = _raw()

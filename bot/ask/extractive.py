@@ -146,7 +146,12 @@ def _table_after(u: Unit, units: Sequence[Unit]) -> list[Unit]:
     head = u.n + 1
     if head >= len(units) or units[head].kind != HEADING or units[head].section != u.section:
         return []
-    return _whole_table([v for v in units[head + 1 :] if v.kind == ROW and v.parent == head])
+    return _whole_table(_rows(head, units))
+
+
+def _rows(head: int, units: Sequence[Unit]) -> list[Unit]:
+    """The rows of the table whose header is unit `head` (none if it heads no table)."""
+    return [v for v in units[head + 1 :] if v.kind == ROW and v.parent == head]
 
 
 def _whole_table(rows: list[Unit]) -> list[Unit]:
@@ -158,7 +163,7 @@ def _whole_table(rows: list[Unit]) -> list[Unit]:
 def _siblings(c: Candidate, units: Sequence[Unit]) -> list[Unit]:
     u = c.unit
     if u.kind == ROW:  # a table's rows, when few and short enough to quote whole
-        return _whole_table([v for v in units if v.kind == ROW and v.parent == u.parent])
+        return _whole_table(_rows(u.parent, units))
     return [v for v in units if v.block == u.block and v.parent == u.parent and v.kind == ITEM][:MAX_LIST_ITEMS]
 
 
@@ -202,10 +207,9 @@ def following(best: Candidate, units: Sequence[Unit]) -> Unit | None:
         return None
     v = units[u.n + 1]
     if u.text.rstrip().endswith(":"):  # what a colon announces, when no list or table follows: the next line
-        table_head = v.n + 1 < len(units) and units[v.n + 1].kind == ROW and units[v.n + 1].parent == v.n
-        if _list_after(u, units) or v.kind == ROW or table_head:
+        if _list_after(u, units) or v.kind not in (SENTENCE, HEADING) or v.text.rstrip().endswith("?"):
             return None
-        if v.kind not in (SENTENCE, HEADING) or v.text.rstrip().endswith("?"):
+        if v.kind == HEADING and _rows(v.n, units):  # a table too long to quote whole: not its header alone
             return None
         # across a section break the new section's title is the first thing announced ("… four weak points:",
         # then the section "Poor alignment of IT and business"; "… at these links:", then a link as a title)
